@@ -1,0 +1,56 @@
+# The dev loop. `make help` lists the targets; CI runs `make test` (see .ci/run).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+export PYO3_PYTHON := $(abspath $(VPY))
+
+.DEFAULT_GOAL := all
+
+.PHONY: help all venv develop fmt lint test test-rust test-python bench wheel clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+all: fmt develop lint test-rust test-python ## format, build, lint and test
+
+$(VENV)/.installed: requirements-test.txt requirements-bench.txt
+	$(PY) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements-test.txt -r requirements-bench.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with the test and benchmark tools
+
+develop: venv ## build the extension (release) into .venv
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --quiet
+
+fmt: venv ## format Rust and Python sources
+	cargo fmt
+	$(VENV)/bin/ruff format python tests benchmarks
+	$(VENV)/bin/ruff check --fix python tests benchmarks
+
+lint: venv ## rustfmt, clippy (with and without Python) and ruff, all as errors
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+	$(VENV)/bin/ruff format --check python tests benchmarks
+	$(VENV)/bin/ruff check python tests benchmarks
+
+test-rust: ## cargo tests of the core: unit, doc and property tests (no Python needed)
+	cargo test --release
+
+test-python: develop ## pytest against the installed extension
+	$(VENV)/bin/pytest
+
+test: venv develop lint test-rust test-python ## everything CI runs
+
+bench: develop ## compare with the peers (prints the README table)
+	$(VPY) benchmarks/compare.py
+
+wheel: venv ## build a release wheel into dist/
+	$(VENV)/bin/maturin build --release --out dist
+
+clean: ## remove build outputs and .venv
+	cargo clean
+	rm -rf $(VENV) dist

@@ -1,0 +1,24 @@
+"""Exact Levenshtein distance on code points or grapheme clusters, computed in Rust."""
+
+from importlib import metadata
+
+from .pyo3_levenshtein import (
+    MAX_THREADS,
+    UNICODE_VERSION,
+    _noop,
+    levenshtein,
+    levenshtein_batch,
+)
+
+try:
+    __version__ = metadata.version("pyo3-levenshtein")
+except metadata.PackageNotFoundError:  # imported from a source tree, not installed
+    __version__ = "unknown"
+
+__all__ = [
+    "MAX_THREADS",
+    "UNICODE_VERSION",
+    "__version__",
+    "levenshtein",
+    "levenshtein_batch",
+]

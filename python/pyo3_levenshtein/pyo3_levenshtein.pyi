@@ -1,0 +1,32 @@
+from collections.abc import Iterable, Sequence
+
+UNICODE_VERSION: str
+MAX_THREADS: int
+
+def levenshtein(s1: str, s2: str, grapheme_segmentation: bool = False) -> int:
+    """Levenshtein distance between two strings.
+
+    Counts single-character insertions, deletions and substitutions, where a
+    character is a Unicode code point (astral characters, NUL and lone surrogates
+    included), or an extended grapheme cluster if grapheme_segmentation is true.
+    No normalisation is applied.
+    """
+
+def levenshtein_batch(
+    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    num_threads: int | None = None,
+    grapheme_segmentation: bool = False,
+) -> list[int]:
+    """Levenshtein distances of many pairs of strings, computed in parallel.
+
+    pairs is an iterable of (str, str) tuples or lists; the results come in the
+    same order. The work runs on a thread pool with the GIL released: num_threads
+    None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
+    an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
+    """
+
+def _noop(s1: str, s2: str, grapheme_segmentation: bool = False) -> int:
+    """Does nothing and returns 0; takes the arguments of levenshtein.
+
+    Benchmarks time it to show what calling into the extension costs.
+    """

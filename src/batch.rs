@@ -1,0 +1,204 @@
+//! Parallel batches on rayon thread pools: the thread-count policy, fork safety,
+//! and cancellation.
+//!
+//! Policy: `None` runs on a default pool sized as rayon sizes its global pool
+//! (`RAYON_NUM_THREADS`, else the number of CPUs), so a Dask or Spark worker can
+//! cap it from the environment. An explicit count gets a pool of that size, cached
+//! so repeated calls reuse it; only the [`CACHED_POOLS`] most recently used
+//! explicit pools are kept, so callers sweeping many counts do not pile up threads.
+//! rayon's own global pool is not used because it cannot be rebuilt after `fork()`:
+//! every pool here is tied to the process id that built it, and a child process
+//! builds fresh ones (the parent's threads do not exist in the child).
+
+use crate::distance::{Options, levenshtein_with_stop};
+use crate::error::Error;
+use crate::units::Units;
+use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The largest accepted thread count.
+pub const MAX_THREADS: usize = 1024;
+/// Explicit-count pools kept alive at once.
+pub const CACHED_POOLS: usize = 4;
+/// How often the calling thread runs its poll callback (e.g. to look for Ctrl-C).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(20);
+
+struct Pools {
+    pid: u32,
+    default: Option<Arc<ThreadPool>>,
+    /// Most recently used last.
+    explicit: Vec<(usize, Arc<ThreadPool>)>,
+}
+
+static POOLS: Mutex<Option<Pools>> = Mutex::new(None);
+
+fn lock_pools() -> MutexGuard<'static, Option<Pools>> {
+    // A panic while holding the lock leaves the cache consistent (it only holds
+    // finished pools), so a poisoned lock is safe to reuse.
+    POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn build(threads: Option<usize>) -> Result<Arc<ThreadPool>, Error> {
+    let mut builder = ThreadPoolBuilder::new().thread_name(|i| format!("pyo3-levenshtein-{i}"));
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::ThreadPool(e.to_string()))
+}
+
+/// Checks a requested thread count against `1..=MAX_THREADS`.
+///
+/// # Errors
+/// [`Error::InvalidThreadCount`] outside that range.
+pub fn check_threads(threads: Option<usize>) -> Result<(), Error> {
+    match threads {
+        Some(n) if n == 0 || n > MAX_THREADS => Err(Error::InvalidThreadCount(n)),
+        _ => Ok(()),
+    }
+}
+
+/// The pool for `threads` (see the module docs for the policy).
+///
+/// # Errors
+/// An invalid count, or the OS refusing threads.
+pub fn pool(threads: Option<usize>) -> Result<Arc<ThreadPool>, Error> {
+    check_threads(threads)?;
+    let pid = std::process::id();
+    let mut guard = lock_pools();
+    if guard.as_ref().is_some_and(|p| p.pid != pid) {
+        // Forked child: the pools' threads stayed in the parent. Dropping a pool
+        // would try to wake threads that do not exist here, so let them leak.
+        std::mem::forget(guard.take());
+    }
+    let pools = guard.get_or_insert_with(|| Pools {
+        pid,
+        default: None,
+        explicit: Vec::new(),
+    });
+    match threads {
+        None => {
+            if let Some(p) = &pools.default {
+                return Ok(Arc::clone(p));
+            }
+            let p = build(None)?;
+            pools.default = Some(Arc::clone(&p));
+            Ok(p)
+        }
+        Some(n) => {
+            if let Some(i) = pools.explicit.iter().position(|(k, _)| *k == n) {
+                let entry = pools.explicit.remove(i);
+                let p = Arc::clone(&entry.1);
+                pools.explicit.push(entry);
+                return Ok(p);
+            }
+            let p = build(Some(n))?;
+            if pools.explicit.len() == CACHED_POOLS {
+                // Dropping the last Arc lets the pool's threads exit once idle;
+                // a batch still running on it keeps its own Arc.
+                pools.explicit.remove(0);
+            }
+            pools.explicit.push((n, Arc::clone(&p)));
+            Ok(p)
+        }
+    }
+}
+
+/// Runs `work` on `pool` while the calling thread calls `poll` every
+/// [`POLL_INTERVAL`]; when `poll` returns true, `stop` is raised, the work is
+/// expected to wind down, and the result is [`Error::Cancelled`].
+///
+/// # Errors
+/// [`Error::Cancelled`] when `poll` asked to stop or `work` returned `None`.
+pub fn run_interruptible<T: Send>(
+    pool: &ThreadPool,
+    stop: &AtomicBool,
+    work: impl FnOnce() -> Option<T> + Send,
+    mut poll: impl FnMut() -> bool,
+) -> Result<T, Error> {
+    let (tx, rx) = channel();
+    let outcome = pool.in_place_scope(|scope| {
+        scope.spawn(move |_| {
+            // If the receiver is gone the result is simply unwanted.
+            let _ = tx.send(work());
+        });
+        loop {
+            match rx.recv_timeout(POLL_INTERVAL) {
+                Ok(result) => break result,
+                Err(RecvTimeoutError::Timeout) => {
+                    if !stop.load(Ordering::Relaxed) && poll() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                // The job panicked; the scope re-raises the panic when it ends.
+                Err(RecvTimeoutError::Disconnected) => break None,
+            }
+        }
+    });
+    match outcome {
+        Some(v) if !stop.load(Ordering::Relaxed) => Ok(v),
+        _ => Err(Error::Cancelled),
+    }
+}
+
+/// Distances of many pairs, in input order, computed on `threads` threads.
+/// `poll` is called on the calling thread while it waits (see [`run_interruptible`]).
+///
+/// ```
+/// use pyo3_levenshtein::{levenshtein_batch, Options, Units};
+/// let pairs = [(Units::U8(b"kitten"), Units::U8(b"sitting")), (Units::U8(b""), Units::U8(b"ab"))];
+/// assert_eq!(levenshtein_batch(&pairs, Options::default(), Some(2), || false), Ok(vec![3, 2]));
+/// ```
+///
+/// # Errors
+/// An invalid thread count, a pool that could not start, or cancellation by `poll`.
+pub fn levenshtein_batch(
+    pairs: &[(Units<'_>, Units<'_>)],
+    options: Options,
+    threads: Option<usize>,
+    poll: impl FnMut() -> bool,
+) -> Result<Vec<usize>, Error> {
+    let pool = pool(threads)?;
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stop = AtomicBool::new(false);
+    run_interruptible(
+        &pool,
+        &stop,
+        || {
+            pairs
+                .par_iter()
+                .map(|&(a, b)| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    levenshtein_with_stop(a, b, options, &stop)
+                })
+                .collect::<Option<Vec<usize>>>()
+        },
+        poll,
+    )
+}
+
+/// One distance computed on a worker of the default pool while the calling thread
+/// polls, for single pairs long enough that the caller should stay responsive.
+///
+/// # Errors
+/// A pool that could not start, or cancellation by `poll`.
+pub fn levenshtein_interruptible(
+    a: Units<'_>,
+    b: Units<'_>,
+    options: Options,
+    poll: impl FnMut() -> bool,
+) -> Result<usize, Error> {
+    let pool = pool(None)?;
+    let stop = AtomicBool::new(false);
+    run_interruptible(&pool, &stop, || levenshtein_with_stop(a, b, options, &stop), poll)
+}

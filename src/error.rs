@@ -1,0 +1,30 @@
+//! The core's one error type.
+
+use std::fmt;
+
+/// Why a distance computation did not produce a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The caller raised the stop flag (e.g. on Ctrl-C) before the work finished.
+    Cancelled,
+    /// A thread count outside `1..=MAX_THREADS`.
+    InvalidThreadCount(usize),
+    /// The operating system refused to start the pool's threads.
+    ThreadPool(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Cancelled => f.write_str("computation cancelled"),
+            Error::InvalidThreadCount(n) => write!(
+                f,
+                "num_threads must be between 1 and {}, got {n}",
+                crate::batch::MAX_THREADS
+            ),
+            Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,28 @@
+//! Exact Levenshtein distance on Unicode code points or grapheme clusters.
+//!
+//! Strings are taken as CPython stores them (one, two or four bytes per code
+//! point, see [`Units`]), so every Python `str` — lone surrogates, NUL and astral
+//! characters included — has an exact distance. The kernels are bit-parallel
+//! (Hyyrö 2003 for patterns up to 64 units, Myers 1999 blocks beyond); batches run
+//! on rayon pools and can be cancelled. The Python binding lives behind the
+//! `python` feature; without it this crate has no Python dependency.
+
+mod distance;
+mod error;
+mod graphemes;
+mod hyyro2003;
+mod myers1999;
+mod pattern_match;
+mod units;
+
+pub mod batch;
+pub mod reference;
+
+pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_interruptible};
+pub use distance::{Options, levenshtein, levenshtein_with_stop};
+pub use error::Error;
+pub use graphemes::{UNICODE_VERSION, cluster_bounds};
+pub use units::{Unit, Units, code_points};
+
+#[cfg(feature = "python")]
+mod python;

@@ -1,0 +1,97 @@
+//! Argument checks that PyO3's own extraction does not make.
+
+use crate::MAX_THREADS;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}
+
+/// `num_threads`: None, or an int (not a bool) in `1..=MAX_THREADS`, checked as a
+/// Python int so that huge or negative values never reach a `usize`.
+pub(super) fn num_threads(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "num_threads must be an int or None, not {}",
+            type_name(value)
+        )));
+    }
+    match value.extract::<i64>() {
+        Ok(n) if (1..=MAX_THREADS as i64).contains(&n) => Ok(Some(n as usize)),
+        _ => Err(PyValueError::new_err(format!(
+            "num_threads must be between 1 and {MAX_THREADS}, got {value}"
+        ))),
+    }
+}
+
+/// A materialised pair: owned references that keep both strings alive.
+pub(super) type HeldPair<'py> = (Bound<'py, PyString>, Bound<'py, PyString>);
+
+/// Reads `pairs` once into owned `(str, str)` references, naming the index of the
+/// first malformed pair.
+pub(super) fn pairs<'py>(pairs: &Bound<'py, PyAny>) -> PyResult<Vec<HeldPair<'py>>> {
+    if pairs.is_instance_of::<PyString>() || pairs.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "pairs must be an iterable of (str, str) pairs, not {}",
+            type_name(pairs)
+        )));
+    }
+    if let Ok(list) = pairs.cast::<PyList>() {
+        let mut out = Vec::with_capacity(list.len());
+        for (i, item) in list.iter().enumerate() {
+            out.push(pair(i, &item)?);
+        }
+        return Ok(out);
+    }
+    let iter = pairs.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "pairs must be an iterable of (str, str) pairs, not {}",
+            type_name(pairs)
+        ))
+    })?;
+    let mut out = Vec::with_capacity(pairs.len().unwrap_or(0));
+    for (i, item) in iter.enumerate() {
+        out.push(pair(i, &item?)?);
+    }
+    Ok(out)
+}
+
+fn pair<'py>(i: usize, item: &Bound<'py, PyAny>) -> PyResult<HeldPair<'py>> {
+    let (first, second) = if let Ok(t) = item.cast::<PyTuple>() {
+        check_len(i, t.len())?;
+        (t.get_item(0)?, t.get_item(1)?)
+    } else if let Ok(l) = item.cast::<PyList>() {
+        check_len(i, l.len())?;
+        (l.get_item(0)?, l.get_item(1)?)
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "pairs[{i}] must be a tuple or list of two str, not {}",
+            type_name(item)
+        )));
+    };
+    Ok((element(i, 0, first)?, element(i, 1, second)?))
+}
+
+fn check_len(i: usize, len: usize) -> PyResult<()> {
+    if len == 2 {
+        Ok(())
+    } else {
+        Err(PyValueError::new_err(format!(
+            "pairs[{i}] must hold exactly two str, got {len} items"
+        )))
+    }
+}
+
+fn element<'py>(i: usize, j: usize, obj: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    obj.cast_into::<PyString>().map_err(|e| {
+        PyTypeError::new_err(format!(
+            "pairs[{i}][{j}] must be str, not {}",
+            type_name(e.into_inner().as_any())
+        ))
+    })
+}

@@ -1,0 +1,102 @@
+//! The Python module `pyo3_levenshtein.pyo3_levenshtein`: the only place that names pyo3.
+//!
+//! Each function converts its arguments (`args`, `strings`), releases the GIL for
+//! anything but short work, calls one core function, and maps its error (`errors`).
+//! Docstrings here are the runtime `__doc__`; the `.pyi` stub repeats them and a
+//! test keeps the two equal.
+
+mod args;
+mod errors;
+mod strings;
+
+use crate::{MAX_THREADS, Options, UNICODE_VERSION};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use strings::units;
+
+/// Pairs whose DP matrix has fewer cells are computed without releasing the GIL:
+/// releasing and re-taking it costs more than the work.
+const DETACH_CELLS: usize = 1 << 16;
+/// Pairs with more cells run on a worker while this thread watches for Ctrl-C.
+const INTERRUPTIBLE_CELLS: usize = 1 << 26;
+
+/// Levenshtein distance between two strings.
+///
+/// Counts single-character insertions, deletions and substitutions, where a
+/// character is a Unicode code point (astral characters, NUL and lone surrogates
+/// included), or an extended grapheme cluster if grapheme_segmentation is true.
+/// No normalisation is applied.
+#[pyfunction]
+#[pyo3(signature = (s1, s2, grapheme_segmentation = false))]
+fn levenshtein(
+    py: Python<'_>,
+    s1: &Bound<'_, PyString>,
+    s2: &Bound<'_, PyString>,
+    grapheme_segmentation: bool,
+) -> PyResult<usize> {
+    let options = Options { grapheme_segmentation };
+    let (a, b) = (units(s1)?, units(s2)?);
+    let cells = a.len().saturating_mul(b.len());
+    if cells < DETACH_CELLS {
+        return Ok(crate::levenshtein(a, b, options));
+    }
+    if cells < INTERRUPTIBLE_CELLS {
+        return Ok(py.detach(|| crate::levenshtein(a, b, options)));
+    }
+    let mut interrupt = None;
+    let result = py.detach(|| {
+        crate::levenshtein_interruptible(a, b, options, || errors::poll_signals(&mut interrupt))
+    });
+    errors::finish(result, interrupt)
+}
+
+/// Levenshtein distances of many pairs of strings, computed in parallel.
+///
+/// pairs is an iterable of (str, str) tuples or lists; the results come in the
+/// same order. The work runs on a thread pool with the GIL released: num_threads
+/// None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
+/// an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
+#[pyfunction]
+#[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false))]
+fn levenshtein_batch(
+    py: Python<'_>,
+    pairs: &Bound<'_, PyAny>,
+    num_threads: Option<&Bound<'_, PyAny>>,
+    grapheme_segmentation: bool,
+) -> PyResult<Vec<usize>> {
+    let threads = args::num_threads(num_threads)?;
+    let options = Options { grapheme_segmentation };
+    // Owned references keep every str alive while the GIL is released, even if
+    // another thread empties the caller's list meanwhile.
+    let held = args::pairs(pairs)?;
+    let pairs = held
+        .iter()
+        .map(|(a, b)| Ok((units(a)?, units(b)?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut interrupt = None;
+    let result = py.detach(|| {
+        crate::levenshtein_batch(&pairs, options, threads, || errors::poll_signals(&mut interrupt))
+    });
+    errors::finish(result, interrupt)
+}
+
+/// Does nothing and returns 0; takes the arguments of levenshtein.
+///
+/// Benchmarks time it to show what calling into the extension costs.
+#[pyfunction]
+#[pyo3(signature = (s1, s2, grapheme_segmentation = false))]
+fn _noop(s1: &Bound<'_, PyString>, s2: &Bound<'_, PyString>, grapheme_segmentation: bool) -> usize {
+    let _ = (s1, s2, grapheme_segmentation);
+    0
+}
+
+#[pymodule]
+fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
+    m.add_function(wrap_pyfunction!(levenshtein_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    let (major, minor, update) = UNICODE_VERSION;
+    m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
+    m.add("MAX_THREADS", MAX_THREADS)?;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! The plain full-matrix Wagner–Fischer algorithm, kept as the test oracle.
+//!
+//! Wagner & Fischer, "The String-to-String Correction Problem", JACM 21(1), 1974.
+//! Cost: O(m·n) time and O(m·n) memory. Deliberately naive (no stripping, no
+//! bit tricks, no early exits) so that it shares no mistake with the fast kernels.
+
+/// Levenshtein distance between two code point sequences, by the full DP matrix.
+///
+/// ```
+/// use pyo3_levenshtein::reference::naive;
+/// assert_eq!(naive(&[1u32, 2, 3], &[1u32, 3]), 1);
+/// ```
+#[must_use]
+pub fn naive<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B]) -> usize {
+    let (m, n) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; n + 1]; m + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=n {
+        d[0][j] = j;
+    }
+    for i in 1..=m {
+        for j in 1..=n {
+            let sub = usize::from(a[i - 1].into() != b[j - 1].into());
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + sub);
+        }
+    }
+    d[m][n]
+}

@@ -1,0 +1,106 @@
+//! Text as the sequence of code points CPython stores it in.
+//!
+//! CPython keeps every `str` in the narrowest fixed width that holds its largest
+//! code point (PEP 393): one, two or four bytes per code point. Each stored unit
+//! *is* a code point, lone surrogates included, so comparing units compares code
+//! points exactly. The core therefore never goes through `&str` (which cannot hold
+//! a lone surrogate) and never decodes UTF-8 or UTF-16.
+
+/// One stored code point: `u8` (Latin-1), `u16` (BMP, surrogates allowed) or `u32`.
+pub trait Unit: Copy + Eq + Into<u32> + Send + Sync + 'static {}
+impl Unit for u8 {}
+impl Unit for u16 {}
+impl Unit for u32 {}
+
+/// A borrowed string in one of the three widths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units<'a> {
+    /// Every code point is below 256.
+    U8(&'a [u8]),
+    /// Every code point is below 65,536 (lone surrogates allowed).
+    U16(&'a [u16]),
+    /// Any code point up to U+10FFFF, and for grapheme ids anything in `u32`.
+    U32(&'a [u32]),
+}
+
+impl Units<'_> {
+    /// Number of code points.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Units::U8(s) => s.len(),
+            Units::U16(s) => s.len(),
+            Units::U32(s) => s.len(),
+        }
+    }
+
+    /// True for the empty string.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The code point at `i` (panics if out of range, like slice indexing).
+    #[must_use]
+    pub fn get(&self, i: usize) -> u32 {
+        match self {
+            Units::U8(s) => u32::from(s[i]),
+            Units::U16(s) => u32::from(s[i]),
+            Units::U32(s) => s[i],
+        }
+    }
+
+    /// Copies the code points into `out` (cleared first) as `u32`.
+    pub fn widen_into(&self, out: &mut Vec<u32>) {
+        out.clear();
+        match self {
+            Units::U8(s) => out.extend(s.iter().map(|&c| u32::from(c))),
+            Units::U16(s) => out.extend(s.iter().map(|&c| u32::from(c))),
+            Units::U32(s) => out.extend_from_slice(s),
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Units<'a> {
+    fn from(s: &'a [u8]) -> Self {
+        Units::U8(s)
+    }
+}
+impl<'a> From<&'a [u16]> for Units<'a> {
+    fn from(s: &'a [u16]) -> Self {
+        Units::U16(s)
+    }
+}
+impl<'a> From<&'a [u32]> for Units<'a> {
+    fn from(s: &'a [u32]) -> Self {
+        Units::U32(s)
+    }
+}
+
+/// Calls `$body` with `$a` and `$b` bound to the typed slices of two [`Units`],
+/// instantiating the body for each of the nine width combinations, so kernels are
+/// monomorphised and never widen a string to compare it with another.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_slices {
+    ($x:expr, $y:expr, |$a:ident, $b:ident| $body:expr) => {{
+        use $crate::Units::{U8, U16, U32};
+        match ($x, $y) {
+            (U8($a), U8($b)) => $body,
+            (U8($a), U16($b)) => $body,
+            (U8($a), U32($b)) => $body,
+            (U16($a), U8($b)) => $body,
+            (U16($a), U16($b)) => $body,
+            (U16($a), U32($b)) => $body,
+            (U32($a), U8($b)) => $body,
+            (U32($a), U16($b)) => $body,
+            (U32($a), U32($b)) => $body,
+        }
+    }};
+}
+
+/// Decodes a Rust string into code points (for tests, examples and the CLI-free Rust API).
+#[must_use]
+pub fn code_points(s: &str) -> Vec<u32> {
+    s.chars().map(u32::from).collect()
+}

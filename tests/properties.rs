@@ -1,0 +1,122 @@
+//! Property tests: the dispatching entry point against the naive reference.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use pyo3_levenshtein::reference::naive;
+use pyo3_levenshtein::{Options, Units, levenshtein, levenshtein_batch};
+
+const CP: Options = Options { grapheme_segmentation: false };
+
+/// Symbols from a tiny alphabet (long runs, many ties) or anywhere in `max`.
+fn symbols(max: u32) -> impl Strategy<Value = u32> {
+    prop_oneof![
+        2 => 0u32..2,
+        1 => 0u32..4,
+        2 => 0u32..=max,
+    ]
+}
+
+/// Lengths that straddle the word and block edges more often than uniform sampling would.
+fn length(max: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![
+        3 => 0..max,
+        2 => prop::sample::select(vec![0usize, 1, 2, 63, 64, 65, 127, 128, 129, 191, 192, 193]),
+    ]
+}
+
+fn seq(max_sym: u32, max_len: usize) -> impl Strategy<Value = Vec<u32>> {
+    length(max_len).prop_flat_map(move |n| vec(symbols(max_sym), n))
+}
+
+/// `b` derived from `a` by a few edits, so distances are small and affixes long.
+fn related(max_sym: u32, max_len: usize) -> impl Strategy<Value = (Vec<u32>, Vec<u32>)> {
+    (seq(max_sym, max_len), vec((0usize..3, any::<prop::sample::Index>(), symbols(max_sym)), 0..8)).prop_map(
+        |(a, edits)| {
+            let mut b = a.clone();
+            for (op, at, sym) in edits {
+                match op {
+                    0 if !b.is_empty() => {
+                        let i = at.index(b.len());
+                        b[i] = sym;
+                    }
+                    1 => {
+                        let i = at.index(b.len() + 1);
+                        b.insert(i, sym);
+                    }
+                    _ if !b.is_empty() => {
+                        let i = at.index(b.len());
+                        b.remove(i);
+                    }
+                    _ => {}
+                }
+            }
+            (a, b)
+        },
+    )
+}
+
+fn narrow<T: TryFrom<u32>>(s: &[u32]) -> Option<Vec<T>> {
+    s.iter().map(|&c| T::try_from(c).ok()).collect()
+}
+
+/// Checks every width the pair fits in, in both argument orders.
+fn check_all_widths(a: &[u32], b: &[u32]) -> Result<(), TestCaseError> {
+    let want = naive(a, b);
+    prop_assert_eq!(levenshtein(Units::U32(a), Units::U32(b), CP), want);
+    prop_assert_eq!(levenshtein(Units::U32(b), Units::U32(a), CP), want);
+    if let (Some(a8), Some(b16)) = (narrow::<u8>(a), narrow::<u16>(b)) {
+        prop_assert_eq!(levenshtein(Units::U8(&a8), Units::U16(&b16), CP), want);
+        prop_assert_eq!(levenshtein(Units::U16(&b16), Units::U8(&a8), CP), want);
+    }
+    if let (Some(a16), Some(b8)) = (narrow::<u16>(a), narrow::<u8>(b)) {
+        prop_assert_eq!(levenshtein(Units::U16(&a16), Units::U32(b), CP), want);
+        prop_assert_eq!(levenshtein(Units::U8(&b8), Units::U32(a), CP), want);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn latin1_matches_reference(a in seq(255, 200), b in seq(255, 200)) {
+        check_all_widths(&a, &b)?;
+    }
+
+    #[test]
+    fn bmp_and_surrogates_match_reference(a in seq(0xFFFF, 150), b in seq(0xFFFF, 150)) {
+        check_all_widths(&a, &b)?;
+    }
+
+    #[test]
+    fn astral_matches_reference(a in seq(0x10_FFFF, 150), b in seq(0x10_FFFF, 150)) {
+        check_all_widths(&a, &b)?;
+    }
+
+    #[test]
+    fn related_strings_match_reference((a, b) in related(255, 300)) {
+        check_all_widths(&a, &b)?;
+    }
+
+    #[test]
+    fn related_non_latin_match_reference((a, b) in related(0x10_FFFF, 300)) {
+        check_all_widths(&a, &b)?;
+    }
+
+    #[test]
+    fn batch_equals_single_calls(pairs in vec((seq(300, 150), seq(300, 150)), 0..40), threads in 1usize..5) {
+        let units: Vec<_> = pairs.iter().map(|(a, b)| (Units::U32(a), Units::U32(b))).collect();
+        let want: Vec<usize> = pairs.iter().map(|(a, b)| naive(a, b)).collect();
+        prop_assert_eq!(levenshtein_batch(&units, CP, Some(threads), || false), Ok(want));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn long_strings_match_reference((a, b) in related(3, 2_000), c in seq(0x10_FFFF, 1_500)) {
+        prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), CP), naive(&a, &b));
+        prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&c), CP), naive(&a, &c));
+    }
+}
