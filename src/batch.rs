@@ -39,7 +39,9 @@ static POOLS: Mutex<Option<Pools>> = Mutex::new(None);
 fn lock_pools() -> MutexGuard<'static, Option<Pools>> {
     // A panic while holding the lock leaves the cache consistent (it only holds
     // finished pools), so a poisoned lock is safe to reuse.
-    POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    POOLS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn build(threads: Option<usize>) -> Result<Arc<ThreadPool>, Error> {
@@ -200,5 +202,85 @@ pub fn levenshtein_interruptible(
 ) -> Result<usize, Error> {
     let pool = pool(None)?;
     let stop = AtomicBool::new(false);
-    run_interruptible(&pool, &stop, || levenshtein_with_stop(a, b, options, &stop), poll)
+    run_interruptible(
+        &pool,
+        &stop,
+        || levenshtein_with_stop(a, b, options, &stop),
+        poll,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_outside_range_are_rejected() {
+        assert_eq!(check_threads(Some(0)), Err(Error::InvalidThreadCount(0)));
+        assert_eq!(
+            check_threads(Some(MAX_THREADS + 1)),
+            Err(Error::InvalidThreadCount(MAX_THREADS + 1))
+        );
+        assert_eq!(check_threads(Some(MAX_THREADS)), Ok(()));
+        assert_eq!(check_threads(None), Ok(()));
+    }
+
+    #[test]
+    fn explicit_pools_are_reused_and_only_a_few_are_kept() {
+        let first = pool(Some(3)).expect("pool");
+        assert!(Arc::ptr_eq(&first, &pool(Some(3)).expect("pool")));
+        for n in 10..10 + CACHED_POOLS {
+            pool(Some(n)).expect("pool");
+        }
+        let guard = lock_pools();
+        let kept: Vec<usize> = guard
+            .as_ref()
+            .expect("pools")
+            .explicit
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(kept.len(), CACHED_POOLS);
+        assert!(
+            !kept.contains(&3),
+            "least recently used pool was not evicted: {kept:?}"
+        );
+    }
+
+    #[test]
+    fn polling_true_cancels_and_stops_the_work() {
+        let pool = pool(Some(2)).expect("pool");
+        let stop = AtomicBool::new(false);
+        let result = run_interruptible(
+            &pool,
+            &stop,
+            || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::yield_now();
+                }
+                Some(1)
+            },
+            || true,
+        );
+        assert_eq!(result, Err(Error::Cancelled));
+    }
+
+    #[test]
+    fn a_cancelled_long_pair_returns_promptly() {
+        let a: Vec<u32> = (0..200_000).map(|i| i % 7).collect();
+        let b: Vec<u32> = (0..200_000).map(|i| i % 5).collect();
+        let started = std::time::Instant::now();
+        let mut polls = 0;
+        let result =
+            levenshtein_interruptible(Units::U32(&a), Units::U32(&b), Options::default(), || {
+                polls += 1;
+                polls > 2
+            });
+        assert_eq!(result, Err(Error::Cancelled));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
 }

@@ -3,11 +3,12 @@
 //! | input (after stripping the common prefix and suffix)   | kernel                         | cost              |
 //! |--------------------------------------------------------|--------------------------------|-------------------|
 //! | one side empty                                         | none: the other side's length  | O(1)              |
+//! | both sides <= 64 units (the longer one is the pattern) | [Hyyrö 2003](crate::hyyro2003) | O(min(m, n))      |
 //! | shorter side <= 64 units                               | [Hyyrö 2003](crate::hyyro2003) | O(n)              |
 //! | longer                                                 | [Myers 1999 blocks](crate::myers1999) | O(⌈m/64⌉·n) |
 //!
-//! The shorter string is always the pattern (m <= n), so the table and the column
-//! are sized by the shorter string.
+//! Beyond one word the shorter string is the pattern (m <= n), so the table and
+//! the column are sized by the shorter string.
 
 use crate::units::{Unit, Units};
 use crate::{graphemes, hyyro2003, myers1999, with_slices};
@@ -72,18 +73,24 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], stop: &AtomicBool) -> Option<usize
         .take_while(|&(&x, &y)| x.into() == y.into())
         .count();
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
-    if a.len() <= b.len() {
-        kernel(a, b, stop)
-    } else {
-        kernel(b, a, stop)
+    if a.is_empty() || b.is_empty() {
+        return Some(a.len().max(b.len()));
+    }
+    // The one-word kernel costs one serial chain of ~12 word operations per text
+    // unit, so when both sides fit in a word the shorter side is the text.
+    match (a.len(), b.len()) {
+        (m, n) if m <= 64 && n <= 64 && m < n => hyyro2003::distance(b, a, stop),
+        (m, n) if m <= 64 && n <= 64 => hyyro2003::distance(a, b, stop),
+        (m, n) if m <= 64 || (n > 64 && m <= n) => long(a, b, stop),
+        _ => long(b, a, stop),
     }
 }
 
-/// `pattern` is the shorter side.
-fn kernel<P: Unit, T: Unit>(pattern: &[P], text: &[T], stop: &AtomicBool) -> Option<usize> {
-    match pattern.len() {
-        0 => Some(text.len()),
-        1..=64 => hyyro2003::distance(pattern, text, stop),
-        _ => myers1999::distance(pattern, text, stop),
+/// `pattern` is the shorter side, `text` is longer than 64 units.
+fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    if pattern.len() <= 64 {
+        hyyro2003::distance(pattern, text, stop)
+    } else {
+        myers1999::distance(pattern, text, stop)
     }
 }

@@ -82,7 +82,11 @@ fn ids<'a>(cps: &'a [u32], starts: &[usize], interner: &mut HashMap<&'a [u32], u
 
 /// Calls `f` with the cluster ids of `a` and `b` (or the strings themselves when
 /// every cluster is one code point).
-pub(crate) fn with_cluster_ids<R>(a: Units<'_>, b: Units<'_>, f: impl FnOnce(Units<'_>, Units<'_>) -> R) -> R {
+pub(crate) fn with_cluster_ids<R>(
+    a: Units<'_>,
+    b: Units<'_>,
+    f: impl FnOnce(Units<'_>, Units<'_>) -> R,
+) -> R {
     if is_trivial(a) && is_trivial(b) {
         return f(a, b);
     }

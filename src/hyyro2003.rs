@@ -18,7 +18,11 @@ const STOP_CHECK_INTERVAL: usize = 1 << 16;
 
 /// Distance between `pattern` (1..=64 units) and `text`, or `None` if `stop` was raised.
 #[inline]
-pub(crate) fn distance<P: Unit, T: Unit>(pattern: &[P], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn distance<P: Unit, T: Unit>(
+    pattern: &[P],
+    text: &[T],
+    stop: &AtomicBool,
+) -> Option<usize> {
     debug_assert!(!pattern.is_empty() && pattern.len() <= 64);
     WordTable::with(pattern, |table| {
         let mut score = pattern.len();

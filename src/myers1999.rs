@@ -19,7 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const STOP_CHECK_CELLS: usize = 1 << 22;
 
 /// Distance between `pattern` (any length >= 1) and `text`, or `None` if `stop` was raised.
-pub(crate) fn distance<P: Unit, T: Unit>(pattern: &[P], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn distance<P: Unit, T: Unit>(
+    pattern: &[P],
+    text: &[T],
+    stop: &AtomicBool,
+) -> Option<usize> {
     let m = pattern.len();
     debug_assert!(m > 0);
     let table = BlockTable::new(pattern);

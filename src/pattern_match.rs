@@ -115,21 +115,44 @@ impl WordTable {
 }
 
 /// Symbol -> small integer id for the symbols of a long pattern (id 0 = absent).
+/// Symbols below 256 use an array; the others an open-addressing map that doubles
+/// when half full, so it stays proportional to the number of distinct symbols.
 struct SymbolIds {
     low: [u32; 256],
     keys: Vec<u32>,
     ids: Vec<u32>,
     mask: usize,
+    len: usize,
 }
 
 impl SymbolIds {
-    fn new(capacity: usize) -> Self {
-        let slots = (capacity * 2).next_power_of_two().max(16);
+    fn new() -> Self {
         SymbolIds {
             low: [0; 256],
-            keys: vec![0; slots],
-            ids: vec![0; slots],
-            mask: slots - 1,
+            keys: vec![0; 16],
+            ids: vec![0; 16],
+            mask: 15,
+            len: 0,
+        }
+    }
+
+    fn slot(&self, sym: u32) -> usize {
+        let mut i = hash(sym) & self.mask;
+        while self.ids[i] != 0 && self.keys[i] != sym {
+            i = (i + 1) & self.mask;
+        }
+        i
+    }
+
+    fn grow(&mut self) {
+        let slots = self.keys.len() * 2;
+        let old_keys = std::mem::replace(&mut self.keys, vec![0; slots]);
+        let old_ids = std::mem::replace(&mut self.ids, vec![0; slots]);
+        self.mask = slots - 1;
+        for (k, id) in old_keys.into_iter().zip(old_ids).filter(|&(_, id)| id != 0) {
+            let i = self.slot(k);
+            self.keys[i] = k;
+            self.ids[i] = id;
         }
     }
 
@@ -142,13 +165,15 @@ impl SymbolIds {
             }
             return *slot;
         }
-        let mut i = hash(sym) & self.mask;
-        while self.ids[i] != 0 && self.keys[i] != sym {
-            i = (i + 1) & self.mask;
-        }
+        let mut i = self.slot(sym);
         if self.ids[i] == 0 {
+            if 2 * (self.len + 1) > self.keys.len() {
+                self.grow();
+                i = self.slot(sym);
+            }
             self.keys[i] = sym;
             self.ids[i] = next;
+            self.len += 1;
         }
         self.ids[i]
     }
@@ -175,7 +200,10 @@ enum Masks {
     Dense(Vec<u64>),
     /// For large alphabets: the pattern positions of each symbol, grouped by id
     /// (`positions[offsets[id]..offsets[id + 1]]`), turned into masks per column.
-    Sparse { offsets: Vec<u32>, positions: Vec<u32> },
+    Sparse {
+        offsets: Vec<u32>,
+        positions: Vec<u32>,
+    },
 }
 
 /// Symbol -> one 64-bit mask per 64-unit block of a pattern of any length.
@@ -190,8 +218,13 @@ const DENSE_LIMIT_BYTES: usize = 1 << 20;
 
 impl BlockTable {
     pub(crate) fn new<P: Unit>(pattern: &[P]) -> Self {
+        Self::with_dense_limit(pattern, DENSE_LIMIT_BYTES.max(pattern.len() * 8))
+    }
+
+    /// Like [`BlockTable::new`], choosing position lists above `dense_limit` bytes.
+    pub(crate) fn with_dense_limit<P: Unit>(pattern: &[P], dense_limit: usize) -> Self {
         let blocks = pattern.len().div_ceil(64);
-        let mut ids = SymbolIds::new(pattern.len().min(1 << 16));
+        let mut ids = SymbolIds::new();
         let mut sigma = 0u32;
         let mut symbol_ids = Vec::with_capacity(pattern.len());
         for &c in pattern {
@@ -202,7 +235,7 @@ impl BlockTable {
             symbol_ids.push(id);
         }
         let dense_bytes = (sigma as usize + 1) * blocks * 8;
-        let masks = if dense_bytes <= DENSE_LIMIT_BYTES.max(pattern.len() * 8) {
+        let masks = if dense_bytes <= dense_limit {
             let mut rows = vec![0u64; (sigma as usize + 1) * blocks];
             for (pos, &id) in symbol_ids.iter().enumerate() {
                 rows[id as usize * blocks + pos / 64] |= 1u64 << (pos % 64);
@@ -250,7 +283,7 @@ impl BlockTable {
         }
     }
 
-    /// Bytes held by the table (for the memory tests).
+    /// Bytes held by the table.
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         let masks = match &self.masks {
@@ -258,5 +291,55 @@ impl BlockTable {
             Masks::Sparse { offsets, positions } => (offsets.len() + positions.len()) * 4,
         };
         masks + self.ids.keys.len() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_small_alphabet_pattern_costs_under_8_bytes_per_unit() {
+        let pattern: Vec<u8> = (0..100_000u32)
+            .map(|i| {
+                b"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    [(i * 7919 % 62) as usize]
+            })
+            .collect();
+        let table = BlockTable::new(&pattern);
+        assert!(
+            table.heap_bytes() < 8 * pattern.len(),
+            "{} bytes",
+            table.heap_bytes()
+        );
+    }
+
+    #[test]
+    fn large_alphabet_pattern_switches_to_position_lists() {
+        let pattern: Vec<u32> = (0..100_000u32).map(|i| 0x4E00 + i % 20_000).collect();
+        let table = BlockTable::new(&pattern);
+        assert!(matches!(table.masks, Masks::Sparse { .. }));
+        assert!(
+            table.heap_bytes() < 16 * pattern.len(),
+            "{} bytes",
+            table.heap_bytes()
+        );
+    }
+
+    #[test]
+    fn dense_and_sparse_rows_agree() {
+        let pattern: Vec<u16> = (0..1_000u16).map(|i| (i * 31) % 97 + 250).collect();
+        let dense = BlockTable::with_dense_limit(&pattern, usize::MAX);
+        let sparse = BlockTable::with_dense_limit(&pattern, 0);
+        assert!(matches!(sparse.masks, Masks::Sparse { .. }));
+        let mut s1 = vec![0; dense.blocks()];
+        let mut s2 = vec![0; dense.blocks()];
+        for sym in 0..400u32 {
+            assert_eq!(
+                dense.row(sym, &mut s1),
+                sparse.row(sym, &mut s2),
+                "symbol {sym}"
+            );
+        }
     }
 }

@@ -17,8 +17,8 @@ pub fn naive<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B]) -> usiz
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=n {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=m {
         for j in 1..=n {

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use pyo3_levenshtein::reference::naive;
 use pyo3_levenshtein::{Options, Units, levenshtein, levenshtein_batch};
 
-const CP: Options = Options { grapheme_segmentation: false };
+const CP: Options = Options {
+    grapheme_segmentation: false,
+};
 
 /// Symbols from a tiny alphabet (long runs, many ties) or anywhere in `max`.
 fn symbols(max: u32) -> impl Strategy<Value = u32> {
@@ -30,8 +32,14 @@ fn seq(max_sym: u32, max_len: usize) -> impl Strategy<Value = Vec<u32>> {
 
 /// `b` derived from `a` by a few edits, so distances are small and affixes long.
 fn related(max_sym: u32, max_len: usize) -> impl Strategy<Value = (Vec<u32>, Vec<u32>)> {
-    (seq(max_sym, max_len), vec((0usize..3, any::<prop::sample::Index>(), symbols(max_sym)), 0..8)).prop_map(
-        |(a, edits)| {
+    (
+        seq(max_sym, max_len),
+        vec(
+            (0usize..3, any::<prop::sample::Index>(), symbols(max_sym)),
+            0..8,
+        ),
+    )
+        .prop_map(|(a, edits)| {
             let mut b = a.clone();
             for (op, at, sym) in edits {
                 match op {
@@ -51,8 +59,7 @@ fn related(max_sym: u32, max_len: usize) -> impl Strategy<Value = (Vec<u32>, Vec
                 }
             }
             (a, b)
-        },
-    )
+        })
 }
 
 fn narrow<T: TryFrom<u32>>(s: &[u32]) -> Option<Vec<T>> {

@@ -87,7 +87,7 @@ fn check_len(i: usize, len: usize) -> PyResult<()> {
     }
 }
 
-fn element<'py>(i: usize, j: usize, obj: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+fn element(i: usize, j: usize, obj: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyString>> {
     obj.cast_into::<PyString>().map_err(|e| {
         PyTypeError::new_err(format!(
             "pairs[{i}][{j}] must be str, not {}",

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 /// Run by the waiting thread every few milliseconds: runs Python's signal
 /// handlers (a no-op off the main thread) and keeps the exception they raise.
 pub(super) fn poll_signals(interrupt: &mut Option<PyErr>) -> bool {
-    match Python::attach(|py| py.check_signals()) {
+    match Python::attach(Python::check_signals) {
         Ok(()) => false,
         Err(e) => {
             *interrupt = Some(e);

@@ -34,7 +34,9 @@ fn levenshtein(
     s2: &Bound<'_, PyString>,
     grapheme_segmentation: bool,
 ) -> PyResult<usize> {
-    let options = Options { grapheme_segmentation };
+    let options = Options {
+        grapheme_segmentation,
+    };
     let (a, b) = (units(s1)?, units(s2)?);
     let cells = a.len().saturating_mul(b.len());
     if cells < DETACH_CELLS {
@@ -65,7 +67,9 @@ fn levenshtein_batch(
     grapheme_segmentation: bool,
 ) -> PyResult<Vec<usize>> {
     let threads = args::num_threads(num_threads)?;
-    let options = Options { grapheme_segmentation };
+    let options = Options {
+        grapheme_segmentation,
+    };
     // Owned references keep every str alive while the GIL is released, even if
     // another thread empties the caller's list meanwhile.
     let held = args::pairs(pairs)?;
@@ -75,7 +79,9 @@ fn levenshtein_batch(
         .collect::<PyResult<Vec<_>>>()?;
     let mut interrupt = None;
     let result = py.detach(|| {
-        crate::levenshtein_batch(&pairs, options, threads, || errors::poll_signals(&mut interrupt))
+        crate::levenshtein_batch(&pairs, options, threads, || {
+            errors::poll_signals(&mut interrupt)
+        })
     });
     errors::finish(result, interrupt)
 }
