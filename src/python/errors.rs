@@ -7,7 +7,8 @@ use pyo3::prelude::*;
 /// Run by the waiting thread every few milliseconds: runs Python's signal
 /// handlers (a no-op off the main thread) and keeps the exception they raise.
 pub(super) fn poll_signals(interrupt: &mut Option<PyErr>) -> bool {
-    match Python::attach(Python::check_signals) {
+    #[allow(clippy::redundant_closure_for_method_calls)] // the method is not general over 'py
+    match Python::attach(|py| py.check_signals()) {
         Ok(()) => false,
         Err(e) => {
             *interrupt = Some(e);
