@@ -5,7 +5,7 @@ from importlib import metadata
 from .pyo3_levenshtein import (
     MAX_THREADS,
     UNICODE_VERSION,
-    _noop,
+    _noop as _noop,
     levenshtein,
     levenshtein_batch,
 )

@@ -1,0 +1,385 @@
+"""The ``pyo3-levenshtein`` command (also ``python -m pyo3_levenshtein``).
+
+Two forms::
+
+    pyo3-levenshtein [--graphemes] [--threads N] STRING1 STRING2
+    pyo3-levenshtein [--graphemes] [--threads N] --pairs FILE
+
+The second form streams: it reads FILE (``-`` for standard input) in chunks of at most
+``CHUNK_LINES`` lines (fewer when the lines are long, see ``CHUNK_BYTES``), computes each
+chunk with :func:`pyo3_levenshtein.levenshtein_batch` and writes its distances before it
+reads the next one, so memory does not grow with the size of the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterator
+from typing import IO, BinaryIO, NoReturn
+
+from . import __version__, levenshtein, levenshtein_batch
+
+__all__ = ["main"]
+
+PROG = "pyo3-levenshtein"
+
+#: Most lines computed in one ``levenshtein_batch`` call.
+CHUNK_LINES = 65_536
+#: A chunk also ends once it holds this many bytes of input, so that a file of long lines
+#: neither holds much memory nor leaves the progress bar still for long.
+CHUNK_BYTES = 8 * 1024 * 1024
+
+#: Exit statuses.
+EXIT_OK = 0
+EXIT_INPUT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat big | head -1`
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+
+_DESCRIPTION = """\
+Print the Levenshtein distance between two strings, or between the two strings on each
+line of a file. Distances count Unicode code points (or, with --graphemes, extended
+grapheme clusters); no normalisation or case folding is applied."""
+
+_EPILOG = f"""\
+input format for --pairs:
+  UTF-8 text, one pair per line: exactly two fields separated by one tab character.
+  Lines end with \\n or \\r\\n; the last line may lack its line ending. Fields may be
+  empty (the line "<TAB>abc" gives 3). Tabs and line breaks cannot occur inside a field.
+  One distance is printed per line, in input order.
+
+streaming and errors:
+  The input is processed in chunks of up to {CHUNK_LINES:,} lines, and each chunk's
+  distances are printed before the next chunk is read. A malformed line (not exactly
+  two fields, or invalid UTF-8) stops the run with a message on standard error naming
+  its 1-based line number, and exit status 1. By then the distances of ALL the lines
+  before the malformed one have been printed (possibly many chunks' worth), and nothing
+  after it: check the exit status before trusting the output.
+
+  A progress bar is drawn on standard error only when standard error is a terminal.
+
+exit status:
+  0 success; 1 bad input line or unreadable file; 2 usage error (including a bad
+  --threads); 130 interrupted (Ctrl-C); 141 standard output closed early (e.g. by
+  `head`), which is otherwise silent.
+
+examples:
+  {PROG} kitten sitting                         # 3
+  {PROG} --graphemes $'e\\u0301' $'\\u00e9'   # 1 (2 without --graphemes)
+  {PROG} --threads 4 --pairs pairs.tsv > distances.txt
+  cut -f2,3 data.tsv | {PROG} --pairs -
+  {PROG} -- -abc abd                            # strings that start with '-'"""
+
+
+class _InputError(Exception):
+    """A malformed input line, reported as ``line N: message``."""
+
+    def __init__(self, lineno: int, message: str) -> None:
+        super().__init__(f"line {lineno}: {message}")
+        self.lineno = lineno
+
+
+class _Progress:
+    """A one-line progress display on a terminal; does nothing when disabled."""
+
+    INTERVAL = 0.1  # seconds: at most ~10 refreshes a second
+
+    def __init__(self, stream: IO[str] | None, total_bytes: int | None) -> None:
+        self._stream = stream
+        self._total = total_bytes
+        self._start = time.monotonic()
+        self._last = float("-inf")
+        self._drawn = False
+
+    def update(self, lines: int, nbytes: int, force: bool = False) -> None:
+        if self._stream is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < self.INTERVAL:
+            return
+        self._last = now
+        elapsed = now - self._start
+        parts = [f"{PROG}: {lines:,} lines"]
+        if self._total is not None:
+            total = max(self._total, 1)
+            pct = min(100.0, 100.0 * nbytes / total)
+            parts.append(f"{_fmt_bytes(nbytes)} / {_fmt_bytes(self._total)} ({pct:.0f}%)")
+        if elapsed > 0:
+            parts.append(f"{lines / elapsed:,.0f} lines/s")
+        text = "  ".join(parts)
+        try:
+            width = os.get_terminal_size(self._stream.fileno()).columns
+        except (OSError, ValueError):
+            width = 0
+        if width <= 0:  # unknown (e.g. a pty whose size was never set)
+            width = 80
+        text = text[: max(width - 1, 1)]
+        self._write("\r" + text + "\x1b[K")
+        self._drawn = True
+
+    def close(self) -> None:
+        """Erase the bar, leaving the cursor at the start of an empty line."""
+        if self._stream is not None and self._drawn:
+            self._write("\r\x1b[K")
+            self._drawn = False
+
+    def _write(self, text: str) -> None:
+        assert self._stream is not None
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except (OSError, ValueError):
+            self._stream = None  # the terminal went away: stop drawing
+
+
+def _fmt_bytes(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        usage=(
+            "%(prog)s [-g] [-t N] STRING1 STRING2\n"
+            "       %(prog)s [-g] [-t N] --pairs FILE\n"
+            "       %(prog)s -h | --version"
+        ),
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("string1", nargs="?", metavar="STRING1", help="first string")
+    parser.add_argument("string2", nargs="?", metavar="STRING2", help="second string")
+    parser.add_argument(
+        "-p",
+        "--pairs",
+        metavar="FILE",
+        help="read tab-separated pairs from FILE ('-' for standard input), "
+        "print one distance per line",
+    )
+    parser.add_argument(
+        "-t",
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="number of worker threads for --pairs (default: the library's pool)",
+    )
+    parser.add_argument(
+        "-g",
+        "--graphemes",
+        action="store_true",
+        help="count extended grapheme clusters instead of code points",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _error(message: str) -> None:
+    try:
+        sys.stderr.write(f"{PROG}: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+    parser.error(message)  # prints usage and message, exits with status 2
+
+
+def _regular_file_size(stream: BinaryIO) -> int | None:
+    """Bytes left to read if ``stream`` is a regular file, else None."""
+    try:
+        st = os.fstat(stream.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return max(st.st_size - stream.tell(), 0)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _is_interactive(stream: BinaryIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _chunks(
+    stream: BinaryIO, chunk_lines: int, chunk_bytes: int
+) -> Iterator[tuple[list[tuple[str, str]], int, _InputError | None]]:
+    """Yield ``(pairs, bytes_read, error)`` per chunk.
+
+    ``error`` is set (and ends the iteration) on the first malformed line; ``pairs`` then
+    holds the valid lines of the chunk that precede it.
+    """
+    readline = stream.readline
+    lineno = 0
+    while True:
+        pairs: list[tuple[str, str]] = []
+        append = pairs.append
+        nbytes = 0
+        while len(pairs) < chunk_lines and nbytes < chunk_bytes:
+            raw = readline()
+            if not raw:
+                break
+            lineno += 1
+            nbytes += len(raw)
+            if raw[-1:] == b"\n":
+                raw = raw[:-1]
+                if raw[-1:] == b"\r":
+                    raw = raw[:-1]
+            try:
+                line = raw.decode("utf-8")  # strict: also rejects encoded surrogates
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start : exc.start + 1].hex()
+                err = _InputError(
+                    lineno, f"invalid UTF-8 (byte 0x{bad} at byte {exc.start + 1} of the line)"
+                )
+                yield pairs, nbytes, err
+                return
+            fields = line.split("\t")
+            if len(fields) != 2:
+                err = _InputError(lineno, f"expected 2 tab-separated fields, got {len(fields)}")
+                yield pairs, nbytes, err
+                return
+            append((fields[0], fields[1]))
+        if not pairs and nbytes == 0:
+            return
+        yield pairs, nbytes, None
+
+
+def _run_pairs(
+    source: BinaryIO,
+    out: IO[str],
+    progress: _Progress,
+    threads: int | None,
+    graphemes: bool,
+    chunk_lines: int,
+) -> int:
+    done = 0
+    read = 0
+    for pairs, nbytes, err in _chunks(source, chunk_lines, CHUNK_BYTES):
+        read += nbytes
+        if pairs:
+            dists = levenshtein_batch(pairs, num_threads=threads, grapheme_segmentation=graphemes)
+            out.write("\n".join(map(str, dists)))
+            out.write("\n")
+            out.flush()
+            done += len(dists)
+        if err is not None:
+            progress.close()
+            _error(str(err))
+            return EXIT_INPUT_ERROR
+        progress.update(done, read)
+    progress.update(done, read, force=True)
+    progress.close()
+    return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """After EPIPE: point stdout at /dev/null so that the final flush cannot fail.
+
+    This is the recipe in the Python docs (signal module, "Note on SIGPIPE").
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+
+    have_strings = args.string1 is not None or args.string2 is not None
+    if args.pairs is not None and have_strings:
+        _usage_error(parser, "give either two strings or --pairs FILE, not both")
+    if args.pairs is None and (args.string1 is None or args.string2 is None):
+        if have_strings:
+            _usage_error(parser, "expected two strings (or --pairs FILE), got one")
+        _usage_error(parser, "expected two strings, or --pairs FILE")
+
+    threads: int | None = args.threads
+    if threads is not None:
+        from . import MAX_THREADS
+
+        if threads > MAX_THREADS:
+            _usage_error(
+                parser,
+                f"argument -t/--threads: must be at most {MAX_THREADS}, got {threads}",
+            )
+
+    progress = _Progress(None, None)
+    source: BinaryIO | None = None
+    try:
+        try:
+            if args.pairs is None:
+                dist = levenshtein(args.string1, args.string2, grapheme_segmentation=args.graphemes)
+                sys.stdout.write(f"{dist}\n")
+                sys.stdout.flush()
+                return EXIT_OK
+
+            if args.pairs == "-":
+                source = sys.stdin.buffer
+            else:
+                try:
+                    source = open(args.pairs, "rb")  # closed in the finally below
+                except OSError as exc:
+                    _error(f"cannot open {args.pairs!r}: {exc.strerror or exc}")
+                    return EXIT_INPUT_ERROR
+
+            interactive = _is_interactive(source)
+            if not interactive and sys.stderr is not None and sys.stderr.isatty():
+                progress = _Progress(sys.stderr, _regular_file_size(source))
+            # Typed input: answer each line as it is entered.
+            chunk_lines = 1 if interactive else CHUNK_LINES
+            return _run_pairs(source, sys.stdout, progress, threads, args.graphemes, chunk_lines)
+        except BrokenPipeError:
+            progress.close()
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
+        except KeyboardInterrupt:
+            progress.close()
+            return EXIT_INTERRUPTED
+        except OSError as exc:  # a read (or non-EPIPE write) error mid-stream
+            progress.close()
+            _error(f"I/O error: {exc.strerror or exc}")
+            return EXIT_INPUT_ERROR
+        except ValueError as exc:
+            # The CLI checks --threads itself; this keeps any limit the library adds
+            # a usage error rather than a traceback.
+            if "num_threads" not in str(exc):
+                raise
+            progress.close()
+            _usage_error(parser, f"argument -t/--threads: {exc}")
+        finally:
+            if source is not None and source is not getattr(sys.stdin, "buffer", None):
+                source.close()
+    except KeyboardInterrupt:  # a second Ctrl-C while cleaning up
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
