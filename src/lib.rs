@@ -21,7 +21,7 @@ pub mod reference;
 pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_interruptible};
 pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
-pub use graphemes::{UNICODE_VERSION, cluster_bounds};
+pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
 pub use units::{Unit, Units, code_points};
 
 #[cfg(feature = "python")]
