@@ -13,6 +13,8 @@ mod graphemes;
 mod hyyro2003;
 mod myers1999;
 mod pattern_match;
+#[cfg(target_arch = "x86_64")]
+mod simd_match;
 mod units;
 
 pub mod batch;

@@ -7,8 +7,19 @@
 //! a lone surrogate) and never decodes UTF-8 or UTF-16.
 
 /// One stored code point: `u8` (Latin-1), `u16` (BMP, surrogates allowed) or `u32`.
-pub trait Unit: Copy + Eq + Into<u32> + Send + Sync + 'static {}
-impl Unit for u8 {}
+pub trait Unit: Copy + Eq + Into<u32> + Send + Sync + 'static {
+    /// The slice as bytes when the unit is `u8` (for byte-wise SIMD comparison).
+    #[must_use]
+    fn as_bytes(s: &[Self]) -> Option<&[u8]> {
+        let _ = s;
+        None
+    }
+}
+impl Unit for u8 {
+    fn as_bytes(s: &[Self]) -> Option<&[u8]> {
+        Some(s)
+    }
+}
 impl Unit for u16 {}
 impl Unit for u32 {}
 

@@ -5,9 +5,11 @@ from importlib import metadata
 from .pyo3_levenshtein import (
     MAX_THREADS,
     UNICODE_VERSION,
-    _noop as _noop,
     levenshtein,
     levenshtein_batch,
+)
+from .pyo3_levenshtein import (
+    _noop as _noop,
 )
 
 try:

@@ -1,5 +1,7 @@
 from collections.abc import Iterable, Sequence
 
+__all__ = ["levenshtein", "levenshtein_batch", "_noop", "UNICODE_VERSION", "MAX_THREADS"]
+
 UNICODE_VERSION: str
 MAX_THREADS: int
 
