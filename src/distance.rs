@@ -1,35 +1,45 @@
 //! The dispatching entry point: picks the kernel for each pair of strings.
 //!
-//! | input (after stripping the common prefix and suffix)   | kernel                         | cost              |
-//! |--------------------------------------------------------|--------------------------------|-------------------|
-//! | one side empty                                         | none: the other side's length  | O(1)              |
-//! | both sides <= 64 units (the longer one is the pattern) | [Hyyrö 2003](crate::hyyro2003) | O(min(m, n))      |
-//! | shorter side <= 64 units                               | [Hyyrö 2003](crate::hyyro2003) | O(n)              |
-//! | longer                                                 | [Myers 1999 blocks](crate::myers1999) | O(⌈m/64⌉·n) |
+//! After stripping the common prefix and suffix (m <= n are the remaining lengths,
+//! k the bound, `usize::MAX` without one):
 //!
-//! Beyond one word the shorter string is the pattern (m <= n), so the table and
-//! the column are sized by the shorter string.
+//! | case                                        | kernel                                      | cost                 |
+//! |---------------------------------------------|---------------------------------------------|----------------------|
+//! | n - m > k                                   | none: k + 1 (length difference bound)       | O(1)                 |
+//! | m = 0                                       | none: n                                     | O(1)                 |
+//! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::hyyro2003)              | O(m)                 |
+//! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
+//! | m > 64, with a bound                        | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
+//! | m > 64, no bound                            | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//!
+//! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
+//! convention).
 
 use crate::units::{Unit, Units};
 use crate::{graphemes, hyyro2003, myers1999, with_slices};
 use std::sync::atomic::AtomicBool;
 
-/// What to compare.
+/// What to compare, and how far to look.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// Compare extended grapheme clusters (UAX #29) instead of code points.
     pub grapheme_segmentation: bool,
+    /// Report distances above this bound as `bound + 1`, and spend less time on them.
+    pub max_distance: Option<usize>,
 }
 
 static NEVER: AtomicBool = AtomicBool::new(false);
 
-/// Levenshtein distance between two strings given as code points.
+/// Levenshtein distance between two strings given as code points, or
+/// `max_distance + 1` if it exceeds `options.max_distance`.
 ///
 /// ```
 /// use pyo3_levenshtein::{levenshtein, Options, Units};
 /// let a: Vec<u32> = "kitten".chars().map(u32::from).collect();
 /// let b: Vec<u32> = "sitting".chars().map(u32::from).collect();
 /// assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), Options::default()), 3);
+/// let bounded = Options { max_distance: Some(1), ..Options::default() };
+/// assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded), 2);
 /// ```
 #[must_use]
 pub fn levenshtein(a: Units<'_>, b: Units<'_>, options: Options) -> usize {
@@ -47,19 +57,25 @@ pub fn levenshtein_with_stop(
     options: Options,
     stop: &AtomicBool,
 ) -> Option<usize> {
+    let k = options.max_distance.unwrap_or(usize::MAX);
     if options.grapheme_segmentation {
-        return graphemes::with_cluster_ids(a, b, |ia, ib| code_points(ia, ib, stop));
+        return graphemes::with_cluster_ids(a, b, |ia, ib| code_points(ia, ib, k, stop));
     }
-    code_points(a, b, stop)
+    code_points(a, b, k, stop)
 }
 
-/// Distance between two unit sequences, comparing units as code points.
-pub(crate) fn code_points(a: Units<'_>, b: Units<'_>, stop: &AtomicBool) -> Option<usize> {
-    with_slices!(a, b, |x, y| slices(x, y, stop))
+/// Distance between two unit sequences, comparing units as code points, capped at `k + 1`.
+pub(crate) fn code_points(
+    a: Units<'_>,
+    b: Units<'_>,
+    k: usize,
+    stop: &AtomicBool,
+) -> Option<usize> {
+    with_slices!(a, b, |x, y| slices(x, y, k, stop))
 }
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
-fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], stop: &AtomicBool) -> Option<usize> {
+fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Option<usize> {
     let prefix = a
         .iter()
         .zip(b)
@@ -73,24 +89,43 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], stop: &AtomicBool) -> Option<usize
         .take_while(|&(&x, &y)| x.into() == y.into())
         .count();
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
-    if a.is_empty() || b.is_empty() {
-        return Some(a.len().max(b.len()));
+    let cap = k.saturating_add(1);
+    if a.len().abs_diff(b.len()) > k {
+        return Some(cap);
     }
-    // The one-word kernel costs one serial chain of ~12 word operations per text
+    if a.is_empty() || b.is_empty() {
+        return Some(a.len().max(b.len()).min(cap));
+    }
+    // The one-word kernel costs one serial chain of word operations per text
     // unit, so when both sides fit in a word the shorter side is the text.
-    match (a.len(), b.len()) {
+    let d = match (a.len(), b.len()) {
         (m, n) if m <= 64 && n <= 64 && m < n => hyyro2003::distance(b, a, stop),
         (m, n) if m <= 64 && n <= 64 => hyyro2003::distance(a, b, stop),
-        (m, n) if m <= 64 || (n > 64 && m <= n) => long(a, b, stop),
-        _ => long(b, a, stop),
-    }
+        (m, n) if m <= n => long(a, b, k, stop),
+        _ => long(b, a, k, stop),
+    };
+    d.map(|d| d.min(cap))
 }
 
-/// `pattern` is the shorter side, `text` is longer than 64 units.
-fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], stop: &AtomicBool) -> Option<usize> {
+/// `pattern` (m units) is not longer than `text` (n > 64 units).
+fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
     if pattern.len() <= 64 {
-        hyyro2003::distance(pattern, text, stop)
-    } else {
-        myers1999::distance(pattern, text, stop)
+        return hyyro2003::distance(pattern, text, stop);
     }
+    if k < text.len() {
+        return myers1999::distance(pattern, text, k, stop);
+    }
+    // No useful bound: try bands that double from 128. A band too narrow for the
+    // distance gives up as soon as a whole column exceeds it, which on unrelated
+    // strings happens after a few times its width, so the failed tries stay cheap;
+    // once the band would cover an eighth of the pattern, run it whole.
+    let mut band = 128usize;
+    while band < pattern.len() / 8 {
+        let d = myers1999::distance(pattern, text, band, stop)?;
+        if d <= band {
+            return Some(d);
+        }
+        band *= 2;
+    }
+    myers1999::distance(pattern, text, usize::MAX, stop)
 }

@@ -70,9 +70,11 @@ fn golden_cases_match_in_both_modes_and_all_widths() {
         for (x, y) in [(sa, sb), (Units::U32(&a), Units::U32(&b)), (sb, sa)] {
             let cp = Options {
                 grapheme_segmentation: false,
+                max_distance: None,
             };
             let gc = Options {
                 grapheme_segmentation: true,
+                max_distance: None,
             };
             assert_eq!(levenshtein(x, y, cp), want_cp, "code points: {line:?}");
             assert_eq!(levenshtein(x, y, gc), want_gc, "graphemes: {line:?}");

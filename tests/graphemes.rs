@@ -54,7 +54,7 @@ proptest! {
     #[test]
     fn grapheme_distance_matches_reference_over_clusters(a in hard_string(30), b in hard_string(30)) {
         let want = naive_clusters(&a, &b);
-        let gc = Options { grapheme_segmentation: true };
+        let gc = Options { grapheme_segmentation: true, max_distance: None };
         prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), gc), want);
         prop_assert_eq!(levenshtein(Units::U32(&b), Units::U32(&a), gc), want);
     }
@@ -67,6 +67,7 @@ fn long_grapheme_strings_cross_the_word_boundary() {
     let b: Vec<u32> = (0..130).flat_map(|i| [0x61 + i % 4, 0x301]).collect();
     let gc = Options {
         grapheme_segmentation: true,
+        max_distance: None,
     };
     assert_eq!(
         levenshtein(Units::U32(&a), Units::U32(&b), gc),

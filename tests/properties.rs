@@ -7,6 +7,7 @@ use pyo3_levenshtein::{Options, Units, levenshtein, levenshtein_batch};
 
 const CP: Options = Options {
     grapheme_segmentation: false,
+    max_distance: None,
 };
 
 /// Symbols from a tiny alphabet (long runs, many ties) or anywhere in `max`.
@@ -124,6 +125,85 @@ proptest! {
     #[test]
     fn long_strings_match_reference((a, b) in related(3, 2_000), c in seq(0x10_FFFF, 1_500)) {
         prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), CP), naive(&a, &b));
+        prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&c), CP), naive(&a, &c));
+    }
+}
+
+fn bounded(k: usize) -> Options {
+    Options {
+        grapheme_segmentation: false,
+        max_distance: Some(k),
+    }
+}
+
+/// Bounds around the true distance and at the word and band edges.
+fn bounds_for(d: usize) -> Vec<usize> {
+    let mut ks: Vec<usize> = (0..=5).collect();
+    ks.extend([
+        d.saturating_sub(1),
+        d,
+        d + 1,
+        31,
+        32,
+        63,
+        64,
+        65,
+        127,
+        128,
+        129,
+        1_000,
+    ]);
+    ks
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bounded_distance_is_min_of_distance_and_bound_plus_one((a, b) in related(300, 400)) {
+        let d = naive(&a, &b);
+        for k in bounds_for(d) {
+            prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded(k)), d.min(k + 1), "k = {}", k);
+        }
+    }
+
+    #[test]
+    fn unrelated_small_alphabet_long_strings(a in length(400).prop_flat_map(|n| vec(0u32..5, n.max(65))), extra in 0usize..100, seed in 0u32..5) {
+        let b: Vec<u32> = (0..a.len() + extra).map(|i| (i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 29 & 3).collect();
+        let d = naive(&a, &b);
+        prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), CP), d);
+        for k in bounds_for(d) {
+            prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded(k)), d.min(k + 1), "k = {}", k);
+        }
+    }
+
+    #[test]
+    fn bounded_unrelated_strings(a in seq(3, 400), b in seq(0x10_FFFF, 400)) {
+        let d = naive(&a, &b);
+        for k in bounds_for(d) {
+            prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded(k)), d.min(k + 1), "k = {}", k);
+        }
+    }
+
+    #[test]
+    fn bounded_batch_equals_bounded_single_calls(pairs in vec((seq(300, 150), seq(300, 150)), 0..30), k in 0usize..80) {
+        let units: Vec<_> = pairs.iter().map(|(a, b)| (Units::U32(a), Units::U32(b))).collect();
+        let want: Vec<usize> = pairs.iter().map(|(a, b)| naive(a, b).min(k + 1)).collect();
+        prop_assert_eq!(levenshtein_batch(&units, bounded(k), Some(2), || false), Ok(want));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Long enough for the unbounded path to try doubling bands before the full one.
+    #[test]
+    fn band_doubling_finds_exact_distances((a, b) in related(4, 3_000), edits in 0usize..400) {
+        let mut c = b.clone();
+        for i in 0..edits.min(c.len()) {
+            let at = (i * 7_919) % c.len();
+            c[at] = c[at].wrapping_add(1) % 5;
+        }
         prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&c), CP), naive(&a, &c));
     }
 }

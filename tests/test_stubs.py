@@ -94,9 +94,10 @@ def test_runtime_signatures_match_the_stub_parameters():
 
     for name, node in _stub_functions().items():
         runtime = inspect.signature(getattr(native, name))
-        stub_params = [a.arg for a in node.args.posonlyargs + node.args.args]
+        args = node.args
+        stub_params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
         assert list(runtime.parameters) == stub_params, name
-        defaults = node.args.defaults
+        defaults = args.defaults + [d for d in args.kw_defaults if d is not None]
         stub_defaults = [ast.literal_eval(d) for d in defaults]
         runtime_defaults = [
             p.default

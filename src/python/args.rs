@@ -29,6 +29,27 @@ pub(super) fn num_threads(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u
     }
 }
 
+/// `max_distance`: None, or an int (not a bool) >= 0. Values beyond `usize` are no
+/// bound at all, like any value larger than both strings.
+pub(super) fn max_distance(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "max_distance must be an int or None, not {}",
+            type_name(value)
+        )));
+    }
+    if let Ok(n) = value.extract::<usize>() {
+        return Ok(Some(n));
+    }
+    if value.lt(0)? {
+        return Err(PyValueError::new_err(format!(
+            "max_distance must be >= 0, got {value}"
+        )));
+    }
+    Ok(None)
+}
+
 /// A materialised pair: owned references that keep both strings alive.
 pub(super) type HeldPair<'py> = (Bound<'py, PyString>, Bound<'py, PyString>);
 

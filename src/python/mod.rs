@@ -25,17 +25,20 @@ const INTERRUPTIBLE_CELLS: usize = 1 << 26;
 /// Counts single-character insertions, deletions and substitutions, where a
 /// character is a Unicode code point (astral characters, NUL and lone surrogates
 /// included), or an extended grapheme cluster if grapheme_segmentation is true.
-/// No normalisation is applied.
+/// No normalisation is applied. With max_distance (an int >= 0), a distance above
+/// it is returned as max_distance + 1, and found faster.
 #[pyfunction]
-#[pyo3(signature = (s1, s2, grapheme_segmentation = false))]
+#[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein(
     py: Python<'_>,
     s1: &Bound<'_, PyString>,
     s2: &Bound<'_, PyString>,
     grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
     let options = Options {
         grapheme_segmentation,
+        max_distance: args::max_distance(max_distance)?,
     };
     let (a, b) = (units(s1)?, units(s2)?);
     let cells = a.len().saturating_mul(b.len());
@@ -58,17 +61,20 @@ fn levenshtein(
 /// same order. The work runs on a thread pool with the GIL released: num_threads
 /// None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
 /// an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
+/// max_distance applies to every pair, as in levenshtein.
 #[pyfunction]
-#[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false))]
+#[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein_batch(
     py: Python<'_>,
     pairs: &Bound<'_, PyAny>,
     num_threads: Option<&Bound<'_, PyAny>>,
     grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<usize>> {
     let threads = args::num_threads(num_threads)?;
     let options = Options {
         grapheme_segmentation,
+        max_distance: args::max_distance(max_distance)?,
     };
     // Owned references keep every str alive while the GIL is released, even if
     // another thread empties the caller's list meanwhile.
