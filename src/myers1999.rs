@@ -52,57 +52,41 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     let table = BlockTable::new(pattern);
     let blocks = table.blocks();
     let last_block = blocks - 1;
+    // Rows past m in the last block act as pattern units that match nothing: they
+    // extend the matrix downwards without changing the rows above, so every block
+    // can be read at its 64th row; row m is read off the last block at the end.
     let last_bit = (m - 1) % 64;
-    let height = |b: usize| if b == last_block { last_bit + 1 } else { 64 };
-    let mut vp = vec![u64::MAX; blocks];
-    let mut vn = vec![0u64; blocks];
-    // scores[b]: the value at the last row of block b in the current column.
-    let mut scores = vec![0usize; blocks];
+    // Column 0 is D[i][0] = i: every vertical delta +1.
+    let mut state = vec![
+        Block {
+            vp: u64::MAX,
+            vn: 0
+        };
+        blocks
+    ];
+    // Only the value at the 64th row of the lowest computed block is tracked: it is
+    // what a block entering below starts from, and the last block's gives the
+    // result. Values of other blocks are recovered from their deltas when needed.
+    let mut active_hi = block_of(row_hi(0).max(1));
+    let mut bottom = 64 * (active_hi + 1);
     let mut scratch = vec![0u64; blocks];
-
-    // Column 0 is D[i][0] = i.
-    let mut active_hi = 0;
-    scores[0] = height(0);
-    if row_hi(0) >= 1 {
-        while active_hi < block_of(row_hi(0)) {
-            active_hi += 1;
-            scores[active_hi] = scores[active_hi - 1] + height(active_hi);
-        }
-    }
+    let mut scratch2 = vec![0u64; blocks];
     let columns_per_check = (STOP_CHECK_CELLS / (k + 64)).max(2);
-
-    // One block of one column; returns the horizontal delta leaving its last row.
-    let step = |b: usize,
-                eq: u64,
-                carry: (u64, u64),
-                vp: &mut [u64],
-                vn: &mut [u64],
-                scores: &mut [usize]| {
-        let (hp_in, hn_in) = carry;
-        let (p, nv) = (vp[b], vn[b]);
-        let x = eq | nv;
-        // A -1 carry from above acts as a match in the block's first row.
-        let eq_in = eq | hn_in;
-        let d0 = ((eq_in & p).wrapping_add(p) ^ p) | eq_in | nv;
-        let hp = nv | !(d0 | p);
-        let hn = p & d0;
-        let bit = if b == last_block { last_bit } else { 63 };
-        scores[b] = scores[b] + ((hp >> bit) & 1) as usize - ((hn >> bit) & 1) as usize;
-        let hp_s = (hp << 1) | hp_in;
-        let hn_s = (hn << 1) | hn_in;
-        vp[b] = hn_s | !(x | hp_s);
-        vn[b] = hp_s & x;
-        (hp >> 63, hn >> 63)
-    };
+    // Without a useful bound no column can exceed it, so the early exit is skipped.
+    let can_exit_early = k < n;
+    let bands = |j: usize| (block_of(row_lo(j)), block_of(row_hi(j)));
     // A block entering the band at the bottom starts from +1 per row below the
     // block above it in the previous column (an over-estimate, see module docs).
-    let activate = |b: usize, vp: &mut [u64], vn: &mut [u64], scores: &mut [usize]| {
-        vp[b] = u64::MAX;
-        vn[b] = 0;
-        scores[b] = scores[b - 1] + height(b);
+    let enter = |state: &mut [Block], active_hi: &mut usize, bottom: &mut usize, hi: usize| {
+        while *active_hi < hi {
+            *active_hi += 1;
+            state[*active_hi] = Block {
+                vp: u64::MAX,
+                vn: 0,
+            };
+            *bottom += 64;
+        }
     };
-    let bands = |j: usize| (block_of(row_lo(j)), block_of(row_hi(j)));
-    let mut scratch2 = vec![0u64; blocks];
 
     // Columns go two at a time, the second one block behind the first, so that
     // the two vertical carry chains (the serial part of a column) overlap.
@@ -112,42 +96,105 @@ pub(crate) fn distance<P: Unit, T: Unit>(
             return None;
         }
         let (lo1, hi1) = bands(j);
-        while active_hi < hi1 {
-            active_hi += 1;
-            activate(active_hi, &mut vp, &mut vn, &mut scores);
-        }
+        enter(&mut state, &mut active_hi, &mut bottom, hi1);
         let eqs1 = table.row(text[j - 1].into(), &mut scratch);
         if j == n {
             let mut carry = (1u64, 0u64);
-            for (b, &eq) in eqs1.iter().enumerate().take(hi1 + 1).skip(lo1) {
-                carry = step(b, eq, carry, &mut vp, &mut vn, &mut scores);
+            for (block, &eq) in state[lo1..=hi1].iter_mut().zip(&eqs1[lo1..=hi1]) {
+                carry = block.advance(eq, carry);
             }
+            bottom = bottom + carry.0 as usize - carry.1 as usize;
             break;
         }
         let (lo2, hi2) = bands(j + 1);
         let eqs2 = table.row(text[j].into(), &mut scratch2);
         let mut carry1 = (1u64, 0u64);
         let mut carry2 = (1u64, 0u64);
-        for b in lo1..=hi1 {
-            carry1 = step(b, eqs1[b], carry1, &mut vp, &mut vn, &mut scores);
-            if b > lo2 {
-                carry2 = step(b - 1, eqs2[b - 1], carry2, &mut vp, &mut vn, &mut scores);
+        {
+            // Block i of column j, then block i - 1 of column j + 1, the latter
+            // kept in a register between the two.
+            let st = &mut state[lo1..=hi1];
+            let e1 = &eqs1[lo1..=hi1];
+            let e2 = &eqs2[lo1..=hi1];
+            let first2 = lo2 - lo1;
+            let mut prev = st[0];
+            carry1 = prev.advance(e1[0], carry1);
+            for i in 1..st.len() {
+                let mut cur = st[i];
+                carry1 = cur.advance(e1[i], carry1);
+                if i > first2 {
+                    carry2 = prev.advance(e2[i - 1], carry2);
+                }
+                st[i - 1] = prev;
+                prev = cur;
             }
+            let end = st.len() - 1;
+            st[end] = prev;
         }
+        // Column j's carry out of its lowest block moves that block's 64th row.
+        bottom = bottom + carry1.0 as usize - carry1.1 as usize;
         // The block entering with column j + 1 starts from column j's values, so
         // it is set up before column j + 1 updates the block above it.
-        if hi2 > active_hi {
-            active_hi = hi2;
-            activate(hi2, &mut vp, &mut vn, &mut scores);
+        enter(&mut state, &mut active_hi, &mut bottom, hi2);
+        let from = lo2.max(hi1);
+        for (block, &eq) in state[from..=hi2].iter_mut().zip(&eqs2[from..=hi2]) {
+            carry2 = block.advance(eq, carry2);
         }
-        for (b, &eq) in eqs2.iter().enumerate().take(hi2 + 1).skip(lo2.max(hi1)) {
-            carry2 = step(b, eq, carry2, &mut vp, &mut vn, &mut scores);
-        }
-        // Every cell of a block is within 63 of its last row.
-        if scores[lo2..=hi2].iter().all(|&s| s > k + 63) {
+        bottom = bottom + carry2.0 as usize - carry2.1 as usize;
+        if can_exit_early && j % 16 == 1 && column_exceeds(&state[lo2..=hi2], bottom, k) {
             return Some(k + 1);
         }
         j += 2;
     }
-    Some(scores[last_block].min(k + 1))
+    Some(state[last_block].value_at(bottom, last_bit).min(k + 1))
+}
+
+/// Whether every cell of the computed blocks exceeds `k`, given the value at the
+/// 64th row of the last of them: each block's 64th-row value follows from the
+/// vertical deltas below it, and every cell of a block is within 63 of it.
+fn column_exceeds(blocks: &[Block], bottom: usize, k: usize) -> bool {
+    let mut value = bottom;
+    for block in blocks.iter().rev() {
+        if value <= k + 63 {
+            return false;
+        }
+        // Step up to the 64th row of the block above.
+        value = value + block.vn.count_ones() as usize - block.vp.count_ones() as usize;
+    }
+    true
+}
+
+/// One 64-row block of the current column.
+#[derive(Clone, Copy)]
+struct Block {
+    /// Rows whose vertical delta is +1 / -1.
+    vp: u64,
+    vn: u64,
+}
+
+impl Block {
+    /// The value at row `bit`, given the value at the block's 64th row.
+    fn value_at(&self, value_64: usize, bit: usize) -> usize {
+        let below = if bit == 63 { 0 } else { u64::MAX << (bit + 1) };
+        value_64 + (self.vn & below).count_ones() as usize - (self.vp & below).count_ones() as usize
+    }
+
+    /// Advances to the next column given its match mask and the horizontal delta
+    /// (+1, -1 bits) entering the first row; returns the delta leaving the last row.
+    #[inline(always)]
+    fn advance(&mut self, eq: u64, (hp_in, hn_in): (u64, u64)) -> (u64, u64) {
+        let (p, nv) = (self.vp, self.vn);
+        let x = eq | nv;
+        // A -1 carry from above acts as a match in the block's first row.
+        let eq_in = eq | hn_in;
+        // Myers' Xh, HP and HN with Xh expanded through s = (Eq & VP) + VP.
+        let s = (eq_in & p).wrapping_add(p);
+        let hp = nv | !(s | p | eq_in);
+        let hn = p & (!s | eq_in);
+        let hp_s = (hp << 1) | hp_in;
+        let hn_s = (hn << 1) | hn_in;
+        self.vp = hn_s | !(x | hp_s);
+        self.vn = hp_s & x;
+        (hp >> 63, hn >> 63)
+    }
 }
