@@ -127,11 +127,12 @@ struct SymbolIds {
 
 impl SymbolIds {
     fn new() -> Self {
+        // The map starts empty (no allocation) and only Latin-1 patterns never grow it.
         SymbolIds {
             low: [0; 256],
-            keys: vec![0; 16],
-            ids: vec![0; 16],
-            mask: 15,
+            keys: Vec::new(),
+            ids: Vec::new(),
+            mask: 0,
             len: 0,
         }
     }
@@ -145,7 +146,7 @@ impl SymbolIds {
     }
 
     fn grow(&mut self) {
-        let slots = self.keys.len() * 2;
+        let slots = (self.keys.len() * 2).max(16);
         let old_keys = std::mem::replace(&mut self.keys, vec![0; slots]);
         let old_ids = std::mem::replace(&mut self.ids, vec![0; slots]);
         self.mask = slots - 1;
@@ -157,6 +158,7 @@ impl SymbolIds {
     }
 
     /// Returns the id of `sym`, giving it `next` if it is new.
+    #[inline]
     fn intern(&mut self, sym: u32, next: u32) -> u32 {
         if sym < 256 {
             let slot = &mut self.low[sym as usize];
@@ -164,6 +166,9 @@ impl SymbolIds {
                 *slot = next;
             }
             return *slot;
+        }
+        if self.keys.is_empty() {
+            self.grow();
         }
         let mut i = self.slot(sym);
         if self.ids[i] == 0 {
@@ -182,6 +187,9 @@ impl SymbolIds {
     fn get(&self, sym: u32) -> u32 {
         if sym < 256 {
             return self.low[sym as usize];
+        }
+        if self.keys.is_empty() {
+            return 0;
         }
         let mut i = hash(sym) & self.mask;
         loop {
@@ -226,18 +234,16 @@ impl BlockTable {
         let blocks = pattern.len().div_ceil(64);
         let mut ids = SymbolIds::new();
         let mut sigma = 0u32;
-        let mut symbol_ids = Vec::with_capacity(pattern.len());
         for &c in pattern {
-            let id = ids.intern(c.into(), sigma + 1);
-            if id == sigma + 1 {
+            if ids.intern(c.into(), sigma + 1) == sigma + 1 {
                 sigma += 1;
             }
-            symbol_ids.push(id);
         }
+        let symbol_ids = pattern.iter().map(|&c| ids.get(c.into()));
         let dense_bytes = (sigma as usize + 1) * blocks * 8;
         let masks = if dense_bytes <= dense_limit {
             let mut rows = vec![0u64; (sigma as usize + 1) * blocks];
-            for (pos, &id) in symbol_ids.iter().enumerate() {
+            for (pos, id) in symbol_ids.enumerate() {
                 rows[id as usize * blocks + pos / 64] |= 1u64 << (pos % 64);
             }
             Masks::Dense(rows)
@@ -245,7 +251,7 @@ impl BlockTable {
             // Counting sort of positions by symbol id: id's run is
             // positions[offsets[id]..offsets[id + 1]].
             let mut offsets = vec![0u32; sigma as usize + 2];
-            for &id in &symbol_ids {
+            for id in symbol_ids.clone() {
                 offsets[id as usize + 1] += 1;
             }
             for i in 1..offsets.len() {
@@ -253,7 +259,7 @@ impl BlockTable {
             }
             let mut cursor = offsets.clone();
             let mut positions = vec![0u32; pattern.len()];
-            for (pos, &id) in symbol_ids.iter().enumerate() {
+            for (pos, id) in symbol_ids.enumerate() {
                 positions[cursor[id as usize] as usize] = pos as u32;
                 cursor[id as usize] += 1;
             }
