@@ -29,9 +29,19 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     stop: &AtomicBool,
 ) -> Option<usize> {
     debug_assert!(!pattern.is_empty() && pattern.len() <= 64);
+    // On x86-64 every width compares the pattern in vector lanes (no table to
+    // fill and clear); elsewhere the per-thread table serves all widths.
     #[cfg(target_arch = "x86_64")]
-    if let Some(bytes) = P::as_bytes(pattern) {
-        return crate::simd_match::distance(bytes, text, stop);
+    {
+        if let Some(bytes) = P::as_bytes(pattern) {
+            return crate::simd_match::distance(bytes, text, stop);
+        }
+        if let Some(units) = P::as_u16(pattern) {
+            return crate::wide_match::distance_u16(units, text, stop);
+        }
+        if let Some(units) = P::as_u32(pattern) {
+            return crate::wide_match::distance_u32(units, text, stop);
+        }
     }
     with_table(pattern, text, stop)
 }
