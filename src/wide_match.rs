@@ -18,9 +18,10 @@
 //! Padding lanes hold 0 and may match a NUL text unit; that only sets mask bits
 //! above the pattern, which the kernel ignores (see [`crate::hyyro2003::run`]).
 //!
-//! Cost: O(n) for a text of n units, with no set-up beyond a 128- or 256-byte
-//! copy. Per text unit AVX2 spends about 9 vector instructions per 32 pattern
-//! units (UCS-4) or 4 (UCS-2).
+//! Cost: O(n) for a text of n units; set-up is zeroing a 128- or 256-byte array
+//! and copying the pattern in. Per text unit AVX2 spends about 9 vector
+//! instructions per 32 pattern units (UCS-4) or 4 (UCS-2), SSE2 about twice that;
+//! a text unit's mask costs the same whatever the pattern's alphabet.
 
 use crate::hyyro2003::run;
 use crate::units::Unit;
@@ -32,11 +33,35 @@ use std::arch::x86_64::{
 };
 use std::sync::atomic::AtomicBool;
 
-/// The pattern in order, zero-padded to 64 lanes.
+/// The pattern (1..=64 units) in order, zero-padded to 64 lanes.
+///
+/// A copy of the pattern's run-time length would call `memcpy` (a call, a
+/// `vzeroupper`, and as many branches as this); instead the pattern is copied as
+/// its first and last `N` lanes for the largest power of two `N` that fits, two
+/// overlapping copies of a size known at compile time, i.e. a few vector moves.
+#[inline(always)]
 pub(crate) fn padded<W: Copy + Default>(pattern: &[W]) -> [W; 64] {
     let mut out = [W::default(); 64];
-    out[..pattern.len()].copy_from_slice(pattern);
+    match pattern.len() {
+        32.. => copy_ends::<W, 32>(&mut out, pattern),
+        16.. => copy_ends::<W, 16>(&mut out, pattern),
+        8.. => copy_ends::<W, 8>(&mut out, pattern),
+        4.. => copy_ends::<W, 4>(&mut out, pattern),
+        2.. => copy_ends::<W, 2>(&mut out, pattern),
+        _ => out[0] = pattern[0],
+    }
     out
+}
+
+/// Copies the first and the last `N` units of `pattern` (`N..=2N` long) into place.
+#[inline(always)]
+fn copy_ends<W: Copy, const N: usize>(out: &mut [W; 64], pattern: &[W]) {
+    let m = pattern.len();
+    debug_assert!((N..=2 * N).contains(&m));
+    let head: &[W; N] = pattern[..N].try_into().expect("N <= m");
+    let tail: &[W; N] = pattern[m - N..].try_into().expect("N <= m");
+    out[..N].copy_from_slice(head);
+    out[m - N..m].copy_from_slice(tail);
 }
 
 /// Distance between a UCS-2 `pattern` (1..=64 units) and `text`.
@@ -45,13 +70,12 @@ pub(crate) fn distance_u16<T: Unit>(
     text: &[T],
     stop: &AtomicBool,
 ) -> Option<usize> {
-    let lanes = padded(pattern);
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2_u16(&lanes, pattern.len(), text, stop) }
+        unsafe { avx2_u16(pattern, text, stop) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { sse2_u16(&lanes, pattern.len(), text, stop) }
+        unsafe { sse2_u16(pattern, text, stop) }
     }
 }
 
@@ -61,13 +85,12 @@ pub(crate) fn distance_u32<T: Unit>(
     text: &[T],
     stop: &AtomicBool,
 ) -> Option<usize> {
-    let lanes = padded(pattern);
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2_u32(&lanes, pattern.len(), text, stop) }
+        unsafe { avx2_u32(pattern, text, stop) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { sse2_u32(&lanes, pattern.len(), text, stop) }
+        unsafe { sse2_u32(pattern, text, stop) }
     }
 }
 
@@ -88,13 +111,10 @@ fn avx2_reg<W, const L: usize>(lanes: &[W; 64], g: usize, r: usize) -> __m256i {
     _mm256_set_m128i(load(lanes, at + 16), load(lanes, at))
 }
 
+/// UCS-4 pattern, AVX2: 8 lanes per compare, four compares per 32 units.
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2_u32<T: Unit>(
-    lanes: &[u32; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 4]; 2] =
         std::array::from_fn(|g| std::array::from_fn(|r| avx2_reg::<u32, 4>(lanes, g, r)));
     let group = |regs: &[__m256i; 4], b: __m256i| -> u64 {
@@ -120,13 +140,10 @@ pub(crate) fn avx2_u32<T: Unit>(
     }
 }
 
+/// UCS-2 pattern, AVX2: 16 lanes per compare, two compares per 32 units.
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2_u16<T: Unit>(
-    lanes: &[u16; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 2]; 2] =
         std::array::from_fn(|g| std::array::from_fn(|r| avx2_reg::<u16, 8>(lanes, g, r)));
     let group = |regs: &[__m256i; 2], b: __m256i| -> u64 {
@@ -136,32 +153,22 @@ pub(crate) fn avx2_u16<T: Unit>(
         );
         u64::from(_mm256_movemask_epi8(eq) as u32)
     };
-    // A unit above U+FFFF matches nothing here; truncating it to 16 bits would.
     if m <= 32 {
         run(m, text, stop, |c| {
-            if c > 0xFFFF {
-                return 0;
-            }
-            group(&regs[0], _mm256_set1_epi16(c as i16))
+            group(&regs[0], _mm256_set1_epi16(c as i16)) & below_u16(c)
         })
     } else {
         run(m, text, stop, |c| {
-            if c > 0xFFFF {
-                return 0;
-            }
             let b = _mm256_set1_epi16(c as i16);
-            group(&regs[0], b) | (group(&regs[1], b) << 32)
+            (group(&regs[0], b) | (group(&regs[1], b) << 32)) & below_u16(c)
         })
     }
 }
 
+/// UCS-4 pattern, SSE2: four compares per 16 units, only for the groups in use.
 #[target_feature(enable = "sse2")]
-pub(crate) fn sse2_u32<T: Unit>(
-    lanes: &[u32; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn sse2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [__m128i; 16] = std::array::from_fn(|i| load(lanes, 4 * i));
     let groups = m.div_ceil(16);
     run(m, text, stop, |c| {
@@ -177,19 +184,21 @@ pub(crate) fn sse2_u32<T: Unit>(
     })
 }
 
+/// All ones if `c` fits in 16 bits, else zero: a unit above U+FFFF matches no
+/// UCS-2 pattern unit, though its truncation to 16 bits may. A mask rather than a
+/// branch, since such units (emoji, grapheme ids) come unpredictably in a text.
+#[inline(always)]
+fn below_u16(c: u32) -> u64 {
+    u64::from(c <= 0xFFFF).wrapping_neg()
+}
+
+/// UCS-2 pattern, SSE2: two compares per 16 units, only for the groups in use.
 #[target_feature(enable = "sse2")]
-pub(crate) fn sse2_u16<T: Unit>(
-    lanes: &[u16; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn sse2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [__m128i; 8] = std::array::from_fn(|i| load(lanes, 8 * i));
     let groups = m.div_ceil(16);
     run(m, text, stop, |c| {
-        if c > 0xFFFF {
-            return 0;
-        }
         let b = _mm_set1_epi16(c as i16);
         let mut eq = 0;
         for (k, r) in regs.chunks_exact(2).take(groups).enumerate() {
@@ -199,7 +208,7 @@ pub(crate) fn sse2_u16<T: Unit>(
             )) as u32;
             eq |= u64::from(bits) << (16 * k);
         }
-        eq
+        eq & below_u16(c)
     })
 }
 
@@ -249,13 +258,12 @@ mod tests {
     /// Every mask source for a u32 pattern against a text of unit type `T`.
     fn check_u32<T: Unit>(p: &[u32], t: &[T]) -> Result<(), TestCaseError> {
         let want = Some(naive(p, t));
-        let lanes = padded(p);
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        prop_assert_eq!(unsafe { sse2_u32(&lanes, p.len(), t, &NEVER) }, want);
+        prop_assert_eq!(unsafe { sse2_u32(p, t, &NEVER) }, want);
         prop_assert_eq!(with_table(p, t, &NEVER), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
-            prop_assert_eq!(unsafe { avx2_u32(&lanes, p.len(), t, &NEVER) }, want);
+            prop_assert_eq!(unsafe { avx2_u32(p, t, &NEVER) }, want);
         }
         prop_assert_eq!(distance_u32(p, t, &NEVER), want);
         Ok(())
@@ -264,13 +272,12 @@ mod tests {
     /// Every mask source for a u16 pattern against a text of unit type `T`.
     fn check_u16<T: Unit>(p: &[u16], t: &[T]) -> Result<(), TestCaseError> {
         let want = Some(naive(p, t));
-        let lanes = padded(p);
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        prop_assert_eq!(unsafe { sse2_u16(&lanes, p.len(), t, &NEVER) }, want);
+        prop_assert_eq!(unsafe { sse2_u16(p, t, &NEVER) }, want);
         prop_assert_eq!(with_table(p, t, &NEVER), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
-            prop_assert_eq!(unsafe { avx2_u16(&lanes, p.len(), t, &NEVER) }, want);
+            prop_assert_eq!(unsafe { avx2_u16(p, t, &NEVER) }, want);
         }
         prop_assert_eq!(distance_u16(p, t, &NEVER), want);
         Ok(())
@@ -322,6 +329,20 @@ mod tests {
             check_u32(&p, &t)?;
             let p16: Vec<u16> = p.iter().map(|&c| c as u16).collect();
             check_u16(&p16, &t)?;
+        }
+    }
+
+    #[test]
+    fn padded_copies_every_length_exactly() {
+        for m in 1..=64usize {
+            let p: Vec<u32> = (1..=m as u32).collect();
+            let want: Vec<u32> = (1..=64)
+                .map(|i| if i <= m as u32 { i } else { 0 })
+                .collect();
+            assert_eq!(padded(&p).to_vec(), want, "u32, length {m}");
+            let p8: Vec<u8> = p.iter().map(|&c| c as u8).collect();
+            let want8: Vec<u8> = want.iter().map(|&c| c as u8).collect();
+            assert_eq!(padded(&p8).to_vec(), want8, "u8, length {m}");
         }
     }
 
