@@ -16,6 +16,8 @@ mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;
 mod units;
+#[cfg(target_arch = "x86_64")]
+mod wide_match;
 
 pub mod batch;
 pub mod reference;

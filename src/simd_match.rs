@@ -22,8 +22,7 @@ use std::sync::atomic::AtomicBool;
 
 /// Distance between a Latin-1 `pattern` (1..=64 units) and `text`.
 pub(crate) fn distance<T: Unit>(pattern: &[u8], text: &[T], stop: &AtomicBool) -> Option<usize> {
-    let mut padded = [0u8; 64];
-    padded[..pattern.len()].copy_from_slice(pattern);
+    let padded = crate::wide_match::padded(pattern);
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
         unsafe { avx2(&padded, pattern.len(), text, stop) }

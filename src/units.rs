@@ -14,14 +14,34 @@ pub trait Unit: Copy + Eq + Into<u32> + Send + Sync + 'static {
         let _ = s;
         None
     }
+    /// The slice as 16-bit units when the unit is `u16` (for 16-bit lane SIMD comparison).
+    #[must_use]
+    fn as_u16(s: &[Self]) -> Option<&[u16]> {
+        let _ = s;
+        None
+    }
+    /// The slice as 32-bit units when the unit is `u32` (for 32-bit lane SIMD comparison).
+    #[must_use]
+    fn as_u32(s: &[Self]) -> Option<&[u32]> {
+        let _ = s;
+        None
+    }
 }
 impl Unit for u8 {
     fn as_bytes(s: &[Self]) -> Option<&[u8]> {
         Some(s)
     }
 }
-impl Unit for u16 {}
-impl Unit for u32 {}
+impl Unit for u16 {
+    fn as_u16(s: &[Self]) -> Option<&[u16]> {
+        Some(s)
+    }
+}
+impl Unit for u32 {
+    fn as_u32(s: &[Self]) -> Option<&[u32]> {
+        Some(s)
+    }
+}
 
 /// A borrowed string in one of the three widths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
