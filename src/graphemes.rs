@@ -14,6 +14,7 @@
 //! original code points.
 
 use crate::units::Units;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -23,30 +24,6 @@ pub const UNICODE_VERSION: (u64, u64, u64) = unicode_segmentation::UNICODE_VERSI
 
 /// First id given to clusters of more than one code point.
 const FIRST_CLUSTER_ID: u32 = 0x11_0000;
-
-/// Below U+0300 no character extends or joins another (no Extend, SpacingMark,
-/// Prepend, ZWJ or Regional_Indicator), so every code point is its own cluster
-/// except CR LF (GB3).
-const TRIVIAL_BELOW: u32 = 0x300;
-
-fn is_trivial(s: Units<'_>) -> bool {
-    fn check<T: Copy + Into<u32>>(s: &[T]) -> bool {
-        let mut prev_cr = false;
-        for &c in s {
-            let c: u32 = c.into();
-            if c >= TRIVIAL_BELOW || (prev_cr && c == u32::from(b'\n')) {
-                return false;
-            }
-            prev_cr = c == u32::from(b'\r');
-        }
-        true
-    }
-    match s {
-        Units::U8(s) => check(s),
-        Units::U16(s) => check(s),
-        Units::U32(s) => check(s),
-    }
-}
 
 /// Whether a code point is "simple": it has a boundary on both sides when its
 /// neighbours are simple too. Derived from the segmenter itself, once per process:
@@ -93,9 +70,7 @@ fn simple_table() -> &'static [u64] {
 
 #[inline]
 fn is_simple(table: &[u64], cp: u32) -> bool {
-    let i = if cp < TRIVIAL_BELOW {
-        return cp != 0x0D && cp != 0x0A;
-    } else if cp < PROBED_LOW {
+    let i = if cp < PROBED_LOW {
         cp
     } else if PROBED_TAGS.contains(&cp) {
         cp - PROBED_TAGS.start + PROBED_LOW
@@ -123,18 +98,73 @@ fn segment_window(cps: &[u32], lo: usize, hi: usize, buf: &mut String, starts: &
     }
 }
 
-/// Code points of `s`, and the start of each of its clusters (plus `len` at the end).
+/// Windows of up to this many code points are remembered.
+const CACHED_WINDOW: usize = 8;
+const CACHE_SLOTS: usize = 512;
+
+/// A direct-mapped cache of window segmentations: text repeats the same short
+/// windows (an emoji and its modifier, a letter and its accent) over and over,
+/// and the segmenter is the slowest part of grapheme mode.
+struct WindowCache {
+    keys: Vec<[u32; CACHED_WINDOW]>,
+    lens: Vec<u8>,
+    /// Bit i set: a boundary before the window's code point i (1..len).
+    bounds: Vec<u8>,
+}
+
+thread_local! {
+    static WINDOWS: RefCell<WindowCache> = RefCell::new(WindowCache {
+        keys: vec![[0; CACHED_WINDOW]; CACHE_SLOTS],
+        lens: vec![0; CACHE_SLOTS],
+        bounds: vec![0; CACHE_SLOTS],
+    });
+}
+
+impl WindowCache {
+    fn segment(
+        &mut self,
+        cps: &[u32],
+        lo: usize,
+        hi: usize,
+        buf: &mut String,
+        starts: &mut Vec<usize>,
+    ) {
+        let window = &cps[lo..hi];
+        if window.len() > CACHED_WINDOW {
+            return segment_window(cps, lo, hi, buf, starts);
+        }
+        let mut key = [0u32; CACHED_WINDOW];
+        key[..window.len()].copy_from_slice(window);
+        let hash = key.iter().fold(window.len() as u32, |h, &c| {
+            (h ^ c).wrapping_mul(0x9E37_79B1)
+        });
+        let slot = (hash >> 16) as usize % CACHE_SLOTS;
+        if usize::from(self.lens[slot]) != window.len() || self.keys[slot] != key {
+            let before = starts.len();
+            segment_window(cps, lo, hi, buf, starts);
+            let mask = starts[before..].iter().fold(0u8, |m, &b| m | 1 << (b - lo));
+            starts.truncate(before);
+            self.keys[slot] = key;
+            self.lens[slot] = window.len() as u8;
+            self.bounds[slot] = mask;
+        }
+        let mask = self.bounds[slot];
+        starts.extend(
+            (1..window.len())
+                .filter(|i| mask >> i & 1 == 1)
+                .map(|i| lo + i),
+        );
+    }
+}
+
+/// Appends the start of each cluster of `cps` to `starts`, then `cps.len()`.
 ///
 /// A position between two simple characters is a boundary. Each maximal run of
 /// non-simple characters is segmented with one neighbour each side (the window),
 /// which decides every position strictly inside the window.
-fn segment(s: Units<'_>) -> (Vec<u32>, Vec<usize>) {
-    let mut cps = Vec::with_capacity(s.len());
-    s.widen_into(&mut cps);
+fn segment_into(cps: &[u32], starts: &mut Vec<usize>, buf: &mut String) {
     let n = cps.len();
     let table = simple_table();
-    let mut starts = Vec::with_capacity(n + 1);
-    let mut buf = String::new();
     // Positions below `decided` are settled.
     let mut decided = 0;
     let mut i = 0;
@@ -149,12 +179,14 @@ fn segment(s: Units<'_>) -> (Vec<u32>, Vec<usize>) {
         }
         let (lo, hi) = (i.saturating_sub(1), (r + 1).min(n));
         starts.extend(decided..=lo);
-        segment_window(&cps, lo, hi, &mut buf, &mut starts);
+        WINDOWS.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => cache.segment(cps, lo, hi, buf, starts),
+            Err(_) => segment_window(cps, lo, hi, buf, starts),
+        });
         decided = hi;
         i = r;
     }
     starts.extend(decided..=n);
-    (cps, starts)
 }
 
 /// The reference segmentation: the whole string through the crate at once.
@@ -171,37 +203,147 @@ fn segment_whole(s: Units<'_>) -> Vec<usize> {
     starts
 }
 
-fn ids<'a>(cps: &'a [u32], starts: &[usize], interner: &mut HashMap<&'a [u32], u32>) -> Vec<u32> {
-    starts
-        .windows(2)
-        .map(|w| {
-            let cluster = &cps[w[0]..w[1]];
-            if let [one] = cluster {
-                *one
-            } else {
-                let next = FIRST_CLUSTER_ID + interner.len() as u32;
-                *interner.entry(cluster).or_insert(next)
-            }
-        })
-        .collect()
+/// Ids for clusters of more than one code point, shared by the two strings of a
+/// pair. A pair rarely holds more than a few such clusters, so they are first
+/// kept in a list; a map takes over when the list grows.
+struct Interner<'a> {
+    few: Vec<&'a [u32]>,
+    many: HashMap<&'a [u32], u32>,
 }
 
-/// Calls `f` with the cluster ids of `a` and `b` (or the strings themselves when
-/// every cluster is one code point).
+impl<'a> Interner<'a> {
+    const LIST_MAX: usize = 16;
+
+    fn id(&mut self, cluster: &'a [u32]) -> u32 {
+        if self.many.is_empty() {
+            if let Some(i) = self.few.iter().position(|&c| c == cluster) {
+                return FIRST_CLUSTER_ID + i as u32;
+            }
+            if self.few.len() < Self::LIST_MAX {
+                self.few.push(cluster);
+                return FIRST_CLUSTER_ID + self.few.len() as u32 - 1;
+            }
+            for (i, &c) in self.few.iter().enumerate() {
+                self.many.insert(c, FIRST_CLUSTER_ID + i as u32);
+            }
+        }
+        let next = FIRST_CLUSTER_ID + self.many.len() as u32;
+        *self.many.entry(cluster).or_insert(next)
+    }
+}
+
+fn push_ids<'a>(cps: &'a [u32], starts: &[usize], interner: &mut Interner<'a>, out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(starts.windows(2).map(|w| match &cps[w[0]..w[1]] {
+        [one] => *one,
+        cluster => interner.id(cluster),
+    }));
+}
+
+/// Buffers reused across calls on one thread (segmenting allocates nothing).
+#[derive(Default)]
+struct Scratch {
+    cps: [Vec<u32>; 2],
+    starts: [Vec<usize>; 2],
+    ids: [Vec<u32>; 2],
+    buf: String,
+}
+
+impl Scratch {
+    /// Buffers grown by a very long string are not kept for the thread's lifetime.
+    const KEEP_UNITS: usize = 1 << 14;
+
+    fn trim(&mut self) {
+        for v in &mut self.cps {
+            if v.capacity() > Self::KEEP_UNITS {
+                *v = Vec::new();
+            }
+        }
+        for v in &mut self.starts {
+            if v.capacity() > Self::KEEP_UNITS {
+                *v = Vec::new();
+            }
+        }
+        for v in &mut self.ids {
+            if v.capacity() > Self::KEEP_UNITS {
+                *v = Vec::new();
+            }
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The code points of `s`: the string itself when it is stored as `u32`.
+fn code_point_slice<'a>(s: Units<'a>, scratch: &'a mut Vec<u32>) -> &'a [u32] {
+    if let Units::U32(cps) = s {
+        return cps;
+    }
+    s.widen_into(scratch);
+    scratch
+}
+
+/// Whether every character of `s` is simple, so that each is its own cluster.
+fn all_simple(s: Units<'_>) -> bool {
+    match s {
+        // Below U+0300 only CR and LF are not simple.
+        Units::U8(s) => !s.iter().any(|&c| c == b'\r' || c == b'\n'),
+        Units::U16(s) => {
+            let table = simple_table();
+            s.iter().all(|&c| is_simple(table, u32::from(c)))
+        }
+        Units::U32(s) => {
+            let table = simple_table();
+            s.iter().all(|&c| is_simple(table, c))
+        }
+    }
+}
+
+/// Calls `f` with the cluster ids of `a` and `b`; a string whose characters are
+/// all simple is its own id sequence and is passed through untouched.
 pub(crate) fn with_cluster_ids<R>(
     a: Units<'_>,
     b: Units<'_>,
     f: impl FnOnce(Units<'_>, Units<'_>) -> R,
 ) -> R {
-    if is_trivial(a) && is_trivial(b) {
+    let (simple_a, simple_b) = (all_simple(a), all_simple(b));
+    if simple_a && simple_b {
         return f(a, b);
     }
-    let (cps_a, starts_a) = segment(a);
-    let (cps_b, starts_b) = segment(b);
-    let mut interner = HashMap::new();
-    let ids_a = ids(&cps_a, &starts_a, &mut interner);
-    let ids_b = ids(&cps_b, &starts_b, &mut interner);
-    f(Units::U32(&ids_a), Units::U32(&ids_b))
+    SCRATCH.with(|cell| {
+        let mut owned;
+        let mut guard = cell.try_borrow_mut();
+        // Re-entrant use on one thread cannot happen today; stay correct if it ever does.
+        let scratch: &mut Scratch = match &mut guard {
+            Ok(s) => s,
+            Err(_) => {
+                owned = Scratch::default();
+                &mut owned
+            }
+        };
+        let Scratch {
+            cps: [cps_a, cps_b],
+            starts: [starts_a, starts_b],
+            ids: [ids_a, ids_b],
+            buf,
+        } = scratch;
+        let (cps_a, cps_b) = (code_point_slice(a, cps_a), code_point_slice(b, cps_b));
+        for (cps, starts) in [(cps_a, &mut *starts_a), (cps_b, &mut *starts_b)] {
+            starts.clear();
+            segment_into(cps, starts, buf);
+        }
+        let mut interner = Interner {
+            few: Vec::new(),
+            many: HashMap::new(),
+        };
+        push_ids(cps_a, starts_a, &mut interner, ids_a);
+        push_ids(cps_b, starts_b, &mut interner, ids_b);
+        let r = f(Units::U32(ids_a), Units::U32(ids_b));
+        scratch.trim();
+        r
+    })
 }
 
 /// The start of each cluster of `s` as a code point index, then `s.len()`.
@@ -213,7 +355,11 @@ pub(crate) fn with_cluster_ids<R>(
 /// ```
 #[must_use]
 pub fn cluster_bounds(s: Units<'_>) -> Vec<usize> {
-    segment(s).1
+    let mut cps = Vec::new();
+    s.widen_into(&mut cps);
+    let mut starts = Vec::with_capacity(cps.len() + 1);
+    segment_into(&cps, &mut starts, &mut String::new());
+    starts
 }
 
 /// Like [`cluster_bounds`], but through the segmenter alone, without the shortcut
