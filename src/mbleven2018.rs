@@ -103,7 +103,7 @@ fn longer_first<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize) -> usize {
     assert!(k <= 3, "mbleven models exist for k <= 3 only, not {k}");
     let mut best = k + 1;
     for &m in MODELS[k - 1][d] {
-        best = best.min(scan(a, b, m));
+        best = best.min(scan(a, b, m, best - 1));
         // No alignment costs less than the length difference.
         if best == d {
             break;
@@ -112,10 +112,10 @@ fn longer_first<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize) -> usize {
     best
 }
 
-/// Cost of the alignment that model `m` leads to, or more than the model's length
-/// if it runs out of operations before the strings agree.
+/// Cost of the alignment that model `m` leads to if it is at most `limit`, else
+/// more than `limit` (the scan stops at the first mismatch it cannot afford).
 #[inline]
-fn scan<A: Unit, B: Unit>(a: &[A], b: &[B], mut m: Model) -> usize {
+fn scan<A: Unit, B: Unit>(a: &[A], b: &[B], mut m: Model, limit: usize) -> usize {
     let (mut i, mut j, mut cost) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         if a[i].into() == b[j].into() {
@@ -123,8 +123,8 @@ fn scan<A: Unit, B: Unit>(a: &[A], b: &[B], mut m: Model) -> usize {
             j += 1;
             continue;
         }
-        if m == 0 {
-            return usize::MAX;
+        if m == 0 || cost == limit {
+            return limit + 1;
         }
         let op = m & 0b11;
         i += usize::from(op & DELETE);
