@@ -11,8 +11,6 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
-// Not wired into dispatch yet: the max_distance option (in progress) will call it for k <= 3.
-#[allow(dead_code)]
 mod mbleven2018;
 mod myers1999;
 mod pattern_match;
