@@ -16,14 +16,20 @@ use crate::hyyro2003::run;
 use crate::units::Unit;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8,
+    _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set_m128i,
+    _mm256_set1_epi8,
 };
 use std::sync::atomic::AtomicBool;
 
 /// Distance between a Latin-1 `pattern` (1..=64 units) and `text`.
 pub(crate) fn distance<T: Unit>(pattern: &[u8], text: &[T], stop: &AtomicBool) -> Option<usize> {
+    let has_avx2 = std::arch::is_x86_feature_detected!("avx2");
+    if has_avx2 && pattern.len() >= 16 {
+        // SAFETY: the CPU supports AVX2 (checked just above).
+        return unsafe { avx2_in_place(pattern, text, stop) };
+    }
     let padded = crate::wide_match::padded(pattern);
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if has_avx2 {
         // SAFETY: the CPU supports AVX2 (checked just above).
         unsafe { avx2(&padded, pattern.len(), text, stop) }
     } else {
@@ -56,6 +62,61 @@ pub(crate) fn avx2<T: Unit>(
         run(m, text, stop, |c| {
             if c < 256 {
                 mask(lo, c) | (mask(hi, c) << 32)
+            } else {
+                0
+            }
+        })
+    }
+}
+
+/// Like [`avx2`], but loading a pattern of 16..=64 units straight from its slice:
+/// two loads, the second ending at the pattern's last unit, whose masks are
+/// merged by a shift (the units both loads cover give equal bits). Copying a
+/// short pattern into a padded array and reading it back as one wide load stalls
+/// store-to-load forwarding, which costs as much as the kernel on short strings.
+#[target_feature(enable = "avx2")]
+pub(crate) fn avx2_in_place<T: Unit>(
+    pattern: &[u8],
+    text: &[T],
+    stop: &AtomicBool,
+) -> Option<usize> {
+    let m = pattern.len();
+    debug_assert!((16..=64).contains(&m));
+    let p = pattern.as_ptr();
+    let mask = |reg: __m256i, c: u32| -> u64 {
+        let b = _mm256_set1_epi8(c as u8 as i8);
+        u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(reg, b)) as u32)
+    };
+    if m >= 32 {
+        // SAFETY: m >= 32, so both 32-byte loads lie inside the pattern.
+        let (lo, hi) = unsafe {
+            (
+                _mm256_loadu_si256(p.cast()),
+                _mm256_loadu_si256(p.add(m - 32).cast()),
+            )
+        };
+        let shift = m - 32;
+        run(m, text, stop, |c| {
+            if c < 256 {
+                mask(lo, c) | (mask(hi, c) << shift)
+            } else {
+                0
+            }
+        })
+    } else {
+        // SAFETY: 16 <= m < 32, so both 16-byte loads lie inside the pattern.
+        let reg = unsafe {
+            _mm256_set_m128i(
+                _mm_loadu_si128(p.add(m - 16).cast()),
+                _mm_loadu_si128(p.cast()),
+            )
+        };
+        // Lane 16 + i of the register holds unit m - 16 + i.
+        let shift = 32 - m;
+        run(m, text, stop, |c| {
+            if c < 256 {
+                let both = mask(reg, c);
+                (both & 0xFFFF) | ((both & 0xFFFF_0000) >> shift)
             } else {
                 0
             }
@@ -122,6 +183,10 @@ mod tests {
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 checked above.
                 prop_assert_eq!(unsafe { avx2(&pad, p.len(), &t, &NEVER) }, Some(want));
+                if p.len() >= 16 {
+                    // SAFETY: AVX2 checked above.
+                    prop_assert_eq!(unsafe { avx2_in_place(&p, &t, &NEVER) }, Some(want));
+                }
             }
         }
     }
