@@ -33,7 +33,9 @@ def levenshtein_batch(
     max_distance applies to every pair, as in levenshtein.
     """
 
-def _noop(s1: str, s2: str, grapheme_segmentation: bool = False) -> int:
+def _noop(
+    s1: str, s2: str, grapheme_segmentation: bool = False, *, max_distance: int | None = None
+) -> int:
     """Does nothing and returns 0; takes the arguments of levenshtein.
 
     Benchmarks time it to show what calling into the extension costs.

@@ -96,9 +96,14 @@ fn levenshtein_batch(
 ///
 /// Benchmarks time it to show what calling into the extension costs.
 #[pyfunction]
-#[pyo3(signature = (s1, s2, grapheme_segmentation = false))]
-fn _noop(s1: &Bound<'_, PyString>, s2: &Bound<'_, PyString>, grapheme_segmentation: bool) -> usize {
-    let _ = (s1, s2, grapheme_segmentation);
+#[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None))]
+fn _noop(
+    s1: &Bound<'_, PyString>,
+    s2: &Bound<'_, PyString>,
+    grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
+) -> usize {
+    let _ = (s1, s2, grapheme_segmentation, max_distance);
     0
 }
 
