@@ -7,7 +7,7 @@ export PYO3_PYTHON := $(abspath $(VPY))
 
 .DEFAULT_GOAL := all
 
-.PHONY: help all venv develop fmt lint test test-rust test-python bench wheel clean
+.PHONY: help all venv develop fmt lint test test-rust test-python bench wheel fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ test: venv develop lint test-rust test-python ## everything CI runs
 
 bench: develop ## compare with the peers (prints the README table)
 	$(VPY) benchmarks/compare.py
+
+fuzz: ## fuzz the dispatching entry point against the reference (needs cargo-fuzz; 5 minutes)
+	cd fuzz && cargo fuzz run dispatch -s none -- -max_total_time=300
 
 wheel: venv ## build a release wheel into dist/
 	$(VENV)/bin/maturin build --release --out dist
