@@ -285,11 +285,31 @@ fn code_point_slice<'a>(s: Units<'a>, scratch: &'a mut Vec<u32>) -> &'a [u32] {
     scratch
 }
 
+/// Whether a Latin-1 string holds CR or LF, eight bytes at a time: a word with no
+/// byte below 14 (the usual case) holds neither, and only the others are looked at
+/// byte by byte.
+fn has_cr_or_lf(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let exact = |b: &[u8]| b.iter().any(|&c| c == b'\r' || c == b'\n');
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Sets the high bit of some byte iff some byte is below 14 (exact for bounds <= 128).
+        if x.wrapping_sub(14 * ONES) & !x & HIGHS != 0 && exact(chunk) {
+            return true;
+        }
+    }
+    exact(chunks.remainder())
+}
+
 /// Whether every character of `s` is simple, so that each is its own cluster.
 fn all_simple(s: Units<'_>) -> bool {
     match s {
         // Below U+0300 only CR and LF are not simple.
-        Units::U8(s) => !s.iter().any(|&c| c == b'\r' || c == b'\n'),
+        Units::U8(s) => !has_cr_or_lf(s),
         Units::U16(s) => {
             let table = simple_table();
             s.iter().all(|&c| is_simple(table, u32::from(c)))
