@@ -71,7 +71,10 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     let mut bottom = 64 * (active_hi + 1);
     let mut scratch = vec![0u64; blocks];
     let mut scratch2 = vec![0u64; blocks];
-    let columns_per_check = (STOP_CHECK_CELLS / (k + 64)).max(2);
+    // Column pairs between two looks at the stop flag (a countdown: a division per
+    // pair would cost as much as the pair on short patterns).
+    let pairs_per_check = (STOP_CHECK_CELLS / (2 * (k.min(m) + 64))).max(1);
+    let mut until_check = pairs_per_check;
     // Without a useful bound no column can exceed it, so the early exit is skipped.
     let can_exit_early = k < n;
     let bands = |j: usize| (block_of(row_lo(j)), block_of(row_hi(j)));
@@ -92,8 +95,12 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     // the two vertical carry chains (the serial part of a column) overlap.
     let mut j = 1;
     while j <= n {
-        if j % columns_per_check < 2 && stop.load(Ordering::Relaxed) {
-            return None;
+        until_check -= 1;
+        if until_check == 0 {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            until_check = pairs_per_check;
         }
         let (lo1, hi1) = bands(j);
         enter(&mut state, &mut active_hi, &mut bottom, hi1);

@@ -234,9 +234,20 @@ impl BlockTable {
         let blocks = pattern.len().div_ceil(64);
         let mut ids = SymbolIds::new();
         let mut sigma = 0u32;
-        for &c in pattern {
-            if ids.intern(c.into(), sigma + 1) == sigma + 1 {
-                sigma += 1;
+        if let Some(bytes) = P::as_bytes(pattern) {
+            // Latin-1: the dense array alone, without the per-unit width test.
+            for &c in bytes {
+                let slot = &mut ids.low[usize::from(c)];
+                if *slot == 0 {
+                    sigma += 1;
+                    *slot = sigma;
+                }
+            }
+        } else {
+            for &c in pattern {
+                if ids.intern(c.into(), sigma + 1) == sigma + 1 {
+                    sigma += 1;
+                }
             }
         }
         let symbol_ids = pattern.iter().map(|&c| ids.get(c.into()));
