@@ -49,8 +49,16 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     let row_lo = |j: usize| j.saturating_sub(above).max(1);
     let block_of = |row: usize| (row - 1) / 64;
 
-    let table = BlockTable::new(pattern);
-    let blocks = table.blocks();
+    // With a bound much smaller than the pattern, a run often stops early (as soon
+    // as a whole column exceeds the bound), so the table first covers only the rows
+    // the band reaches soon, and is built whole when the band gets there.
+    let blocks = m.div_ceil(64);
+    let first_rows = if k < m / 8 {
+        (8 * (k + 64)).next_multiple_of(64).min(m)
+    } else {
+        m
+    };
+    let mut table = BlockTable::new(&pattern[..first_rows]);
     let last_block = blocks - 1;
     // Rows past m in the last block act as pattern units that match nothing: they
     // extend the matrix downwards without changing the rows above, so every block
@@ -102,6 +110,9 @@ pub(crate) fn distance<P: Unit, T: Unit>(
             }
             until_check = pairs_per_check;
         }
+        if block_of(row_hi((j + 1).min(n))) >= table.blocks() {
+            table = BlockTable::new(pattern);
+        }
         let (lo1, hi1) = bands(j);
         enter(&mut state, &mut active_hi, &mut bottom, hi1);
         let eqs1 = table.row(text[j - 1].into(), &mut scratch);
@@ -148,7 +159,10 @@ pub(crate) fn distance<P: Unit, T: Unit>(
             carry2 = block.advance(eq, carry2);
         }
         bottom = bottom + carry2.0 as usize - carry2.1 as usize;
-        if can_exit_early && j % 16 == 1 && column_exceeds(&state[lo2..=hi2], bottom, k) {
+        if can_exit_early
+            && j % 16 == 1
+            && column_exceeds(&state[lo2..=hi2], lo2, bottom, k, m, n - (j + 1))
+        {
             return Some(k + 1);
         }
         j += 2;
@@ -156,19 +170,39 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     Some(state[last_block].value_at(bottom, last_bit).min(k + 1))
 }
 
-/// Whether every cell of the computed blocks exceeds `k`, given the value at the
-/// 64th row of the last of them: each block's 64th-row value follows from the
-/// vertical deltas below it, and every cell of a block is within 63 of it.
-fn column_exceeds(blocks: &[Block], bottom: usize, k: usize) -> bool {
-    let mut value = bottom;
-    for block in blocks.iter().rev() {
-        if value <= k + 63 {
-            return false;
+/// Whether no computed cell (i, j) of the column can lie on a path of cost <= k,
+/// i.e. D[i][j] + |(n - j) - (m - i)| > k for all of them. Values are walked up
+/// from the 64th row of the last block through the vertical deltas; rows past m
+/// are skipped (their values only bound the rows above, which are checked), and
+/// the row above the first block is checked too.
+fn column_exceeds(
+    blocks: &[Block],
+    first_block: usize,
+    bottom: usize,
+    k: usize,
+    m: usize,
+    text_left: usize,
+) -> bool {
+    let mut value = bottom as isize;
+    for (b, block) in blocks.iter().enumerate().rev() {
+        let top_row = 64 * (first_block + b) + 1;
+        for bit in (0..64).rev() {
+            let row = top_row + bit;
+            if row <= m {
+                let remaining = (m - row).abs_diff(text_left);
+                if value + remaining as isize <= k as isize {
+                    return false;
+                }
+            }
+            // D[row - 1] = D[row] - (vertical delta at row).
+            value -= ((block.vp >> bit) & 1) as isize;
+            value += ((block.vn >> bit) & 1) as isize;
         }
-        // Step up to the 64th row of the block above.
-        value = value + block.vn.count_ones() as usize - block.vp.count_ones() as usize;
     }
-    true
+    // The row above the first block: row 0 (exact) when the band reaches the top,
+    // an over-estimate otherwise; a path may run along it (leading insertions).
+    let row = 64 * first_block;
+    row > m || value + (m - row).abs_diff(text_left) as isize > k as isize
 }
 
 /// One 64-row block of the current column.

@@ -207,3 +207,29 @@ proptest! {
         prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&c), CP), naive(&a, &c));
     }
 }
+
+/// A bound equal to the distance, where the only optimal paths run along row 0
+/// (leading insertions) before reaching the pattern's rows.
+#[test]
+fn bound_equal_to_leading_insertions() {
+    for (m, extra) in [(150usize, 216usize), (140, 10), (300, 64)] {
+        let p: Vec<u32> = (0..m as u32)
+            .map(|i| i.wrapping_mul(2_654_435_761) >> 30)
+            .collect();
+        // Text: insertions, the first half of p, insertions, the second half (which
+        // the suffix strip removes), so no common prefix hides the leading run.
+        let mut t = vec![9u32; extra / 2];
+        t.extend(&p[..m / 2]);
+        t.extend(vec![9u32; extra - extra / 2]);
+        t.extend(&p[m / 2..]);
+        let d = naive(&p, &t);
+        assert_eq!(d, extra);
+        for k in [d.saturating_sub(1), d, d + 1] {
+            assert_eq!(
+                levenshtein(Units::U32(&p), Units::U32(&t), bounded(k)),
+                d.min(k + 1),
+                "m {m} extra {extra} k {k}"
+            );
+        }
+    }
+}
