@@ -126,29 +126,12 @@ pub(crate) fn distance<P: Unit, T: Unit>(
         }
         let (lo2, hi2) = bands(j + 1);
         let eqs2 = table.row(text[j].into(), &mut scratch2);
-        let mut carry1 = (1u64, 0u64);
-        let mut carry2 = (1u64, 0u64);
-        {
-            // Block i of column j, then block i - 1 of column j + 1, the latter
-            // kept in a register between the two.
-            let st = &mut state[lo1..=hi1];
-            let e1 = &eqs1[lo1..=hi1];
-            let e2 = &eqs2[lo1..=hi1];
-            let first2 = lo2 - lo1;
-            let mut prev = st[0];
-            carry1 = prev.advance(e1[0], carry1);
-            for i in 1..st.len() {
-                let mut cur = st[i];
-                carry1 = cur.advance(e1[i], carry1);
-                if i > first2 {
-                    carry2 = prev.advance(e2[i - 1], carry2);
-                }
-                st[i - 1] = prev;
-                prev = cur;
-            }
-            let end = st.len() - 1;
-            st[end] = prev;
-        }
+        let (carry1, mut carry2) = two_columns(
+            &mut state[lo1..=hi1],
+            &eqs1[lo1..=hi1],
+            &eqs2[lo1..=hi1],
+            lo2 - lo1,
+        );
         // Column j's carry out of its lowest block moves that block's 64th row.
         bottom = bottom + carry1.0 as usize - carry1.1 as usize;
         // The block entering with column j + 1 starts from column j's values, so
@@ -168,6 +151,36 @@ pub(crate) fn distance<P: Unit, T: Unit>(
         j += 2;
     }
     Some(state[last_block].value_at(bottom, last_bit).min(k + 1))
+}
+
+/// Advances blocks `st` by column j (masks `e1`) and, one block behind, by column
+/// j + 1 (masks `e2`, from block `first2` on): block i of column j, then block i - 1
+/// of column j + 1, the latter kept in a register between the two, so the two
+/// vertical carry chains overlap. Returns column j's carry out of its last block
+/// and column j + 1's carry into the last block (which the caller advances).
+#[inline(always)]
+fn two_columns(
+    st: &mut [Block],
+    e1: &[u64],
+    e2: &[u64],
+    first2: usize,
+) -> ((u64, u64), (u64, u64)) {
+    let mut carry1 = (1u64, 0u64);
+    let mut carry2 = (1u64, 0u64);
+    let mut prev = st[0];
+    carry1 = prev.advance(e1[0], carry1);
+    for i in 1..st.len() {
+        let mut cur = st[i];
+        carry1 = cur.advance(e1[i], carry1);
+        if i > first2 {
+            carry2 = prev.advance(e2[i - 1], carry2);
+        }
+        st[i - 1] = prev;
+        prev = cur;
+    }
+    let end = st.len() - 1;
+    st[end] = prev;
+    (carry1, carry2)
 }
 
 /// Whether no computed cell (i, j) of the column can lie on a path of cost <= k,
