@@ -232,12 +232,60 @@ impl<'a> Interner<'a> {
     }
 }
 
-fn push_ids<'a>(cps: &'a [u32], starts: &[usize], interner: &mut Interner<'a>, out: &mut Vec<u32>) {
+/// Appends the id of each cluster of `cps` to `out` in one pass. A simple
+/// character followed by a simple character (or the end) is a cluster by itself;
+/// from any other cluster start the text up to the next position between two
+/// simple characters (a sure boundary) is segmented as a window, which is exact
+/// because the window starts at a cluster boundary.
+fn cluster_ids<'a>(
+    cps: &'a [u32],
+    out: &mut Vec<u32>,
+    bounds: &mut Vec<usize>,
+    buf: &mut String,
+    interner: &mut Interner<'a>,
+) {
+    let table = simple_table();
+    let n = cps.len();
     out.clear();
-    out.extend(starts.windows(2).map(|w| match &cps[w[0]..w[1]] {
-        [one] => *one,
-        cluster => interner.id(cluster),
-    }));
+    let mut i = 0;
+    let mut here = n > 0 && is_simple(table, cps[0]);
+    while i < n {
+        let next = i + 1 < n && is_simple(table, cps[i + 1]);
+        if here && (next || i + 1 == n) {
+            out.push(cps[i]);
+            i += 1;
+            here = next;
+            continue;
+        }
+        let mut q = i + 1;
+        let mut prev = next;
+        while q < n {
+            let cur = q + 1 < n && is_simple(table, cps[q + 1]);
+            if prev && cur {
+                break;
+            }
+            prev = cur;
+            q += 1;
+        }
+        // q is the last unit of the window, or n: a boundary follows it.
+        let end = (q + 1).min(n);
+        bounds.clear();
+        WINDOWS.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => cache.segment(cps, i, end, buf, bounds),
+            Err(_) => segment_window(cps, i, end, buf, bounds),
+        });
+        bounds.push(end);
+        let mut start = i;
+        for &b in bounds.iter() {
+            out.push(match &cps[start..b] {
+                [one] => *one,
+                cluster => interner.id(cluster),
+            });
+            start = b;
+        }
+        i = end;
+        here = i < n && is_simple(table, cps[i]);
+    }
 }
 
 /// Buffers reused across calls on one thread (segmenting allocates nothing).
@@ -349,18 +397,22 @@ pub(crate) fn with_cluster_ids<R>(
             ids: [ids_a, ids_b],
             buf,
         } = scratch;
-        let (cps_a, cps_b) = (code_point_slice(a, cps_a), code_point_slice(b, cps_b));
-        for (cps, starts) in [(cps_a, &mut *starts_a), (cps_b, &mut *starts_b)] {
-            starts.clear();
-            segment_into(cps, starts, buf);
-        }
         let mut interner = Interner {
             few: Vec::new(),
             many: HashMap::new(),
         };
-        push_ids(cps_a, starts_a, &mut interner, ids_a);
-        push_ids(cps_b, starts_b, &mut interner, ids_b);
-        let r = f(Units::U32(ids_a), Units::U32(ids_b));
+        // A string of simple characters is its own id sequence (and keeps its width).
+        let cps_a = (!simple_a).then(|| code_point_slice(a, cps_a));
+        let cps_b = (!simple_b).then(|| code_point_slice(b, cps_b));
+        if let Some(cps) = cps_a {
+            cluster_ids(cps, ids_a, starts_a, buf, &mut interner);
+        }
+        if let Some(cps) = cps_b {
+            cluster_ids(cps, ids_b, starts_b, buf, &mut interner);
+        }
+        let ua = if simple_a { a } else { Units::U32(ids_a) };
+        let ub = if simple_b { b } else { Units::U32(ids_b) };
+        let r = f(ua, ub);
         scratch.trim();
         r
     })
