@@ -81,7 +81,7 @@ fn levenshtein_batch(
     let held = args::pairs(pairs)?;
     let pairs = held
         .iter()
-        .map(|(a, b)| Ok((units(a)?, units(b)?)))
+        .map(args::HeldPair::units)
         .collect::<PyResult<Vec<_>>>()?;
     let mut interrupt = None;
     let result = py.detach(|| {
