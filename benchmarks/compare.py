@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark pyo3_levenshtein against the other Levenshtein packages for Python.
 
-    python benchmarks/compare.py                          # default workloads, 7 rounds
+    python benchmarks/compare.py                          # all workloads, 7 rounds
     python benchmarks/compare.py --workloads W1,W6 --rounds 11
     python benchmarks/compare.py --quick                  # smoke test (3 rounds)
+    python benchmarks/compare.py --no-cutoff --skip-w5    # no max_distance rows, no W5
     python benchmarks/compare.py --markdown results.md --json results.json
 
 Every library that is importable is measured; missing ones are listed in the
@@ -14,7 +15,10 @@ against a naive dynamic programme over grapheme clusters (grapheme rows); a row
 that disagrees is not timed.  The report gives, per row, the median time per pair
 over the rounds, the fastest and slowest round, and the ratio of the median to
 rapidfuzz's (per-call rows: rapidfuzz.distance.Levenshtein.distance in the same
-loop; batch rows: rapidfuzz.process.cpdist with workers=-1).  See README.md.
+loop; batch rows: rapidfuzz.process.cpdist with workers=-1; max_distance rows:
+rapidfuzz's distance(a, b, score_cutoff=k) at the same k).  W5 (one pair of
+100,000-char strings) runs last, in a fresh process per library and case, and
+also reports the extra peak RSS of the call.  See README.md.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import platform
 import random
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -37,9 +42,24 @@ from importlib import import_module, metadata
 from types import ModuleType
 from typing import Any
 
-from workloads import WORKLOADS, Workload, fingerprint, make_workload
+from workloads import (
+    W5_CASES,
+    W5_DESCRIPTION,
+    WORKLOADS,
+    Workload,
+    fingerprint,
+    make_w5,
+    make_workload,
+)
 
-DEFAULT_WORKLOADS = "W1,W2,W6,W3,W4sim,W4rand"
+# W5 is not a list of pairs timed in this process: it always runs last, in
+# subprocesses (see run_w5), whatever its place in --workloads.
+ALL_WORKLOADS = (*WORKLOADS, "W5")
+DEFAULT_WORKLOADS = "W1,W2,W6,W3,W4sim,W4rand,W5"
+QUICK_WORKLOADS = "W1,W2,W6,W3"
+# max_distance / score_cutoff rows: on these workloads, at these k.
+CUTOFF_WORKLOADS = ("W3", "W4sim", "W4rand")
+CUTOFFS = (1, 4, 10, 50)
 # The pure-Python reference is timed on this many leading pairs only.
 PURE_PYTHON_SAMPLE = 512
 PURE_PYTHON_WORKLOADS = ("W1", "W2")
@@ -122,14 +142,17 @@ def load_libraries() -> dict[str, Library]:
 @dataclass
 class Row:
     label: str
-    kind: str  # "per-call", "floor", "batch" or "grapheme"
+    kind: str  # "per-call", "floor", "batch", "grapheme" or "cutoff"
     run: Callable[[], Any]  # one full pass over `n` pairs; returns the distances
     n: int  # pairs per pass
-    check: str  # "codepoints", "graphemes" or "zeros"
-    baseline: str  # "call" or "batch": which rapidfuzz row the ratio is taken against
+    check: str  # "codepoints", "graphemes", "zeros" or "cutoff" (min(d, k + 1))
+    # "call", "batch" or "cutoff": which rapidfuzz row the ratio is taken
+    # against ("cutoff": rapidfuzz's score_cutoff row with the same k).
+    baseline: str
     ours: bool = False
     reference: bool = False
     footnote: str | None = None
+    k: int | None = None  # the max_distance of a cutoff row
     # Filled in by the harness.
     status: str = "ok"
     note: str = ""
@@ -154,7 +177,88 @@ def _per_call_graphemes(
     return lambda: [f(a, b, grapheme_segmentation=True) for a, b in pairs]
 
 
-def build_rows(w: Workload, libs: dict[str, Library]) -> list[Row]:
+# The cutoff loops spell their keyword out for the same reason.  `k` is a
+# closure variable of each lambda, as `f` and `pairs` are.
+def _cutoff_max_distance(
+    f: Callable[..., Any], pairs: list[tuple[str, str]], k: int
+) -> Callable[[], list[Any]]:
+    return lambda: [f(a, b, max_distance=k) for a, b in pairs]
+
+
+def _cutoff_score_cutoff(
+    f: Callable[..., Any], pairs: list[tuple[str, str]], k: int
+) -> Callable[[], list[Any]]:
+    return lambda: [f(a, b, score_cutoff=k) for a, b in pairs]
+
+
+def _cutoff_positional(
+    f: Callable[..., Any], pairs: list[tuple[str, str]], k: int
+) -> Callable[[], list[Any]]:
+    return lambda: [f(a, b, k) for a, b in pairs]
+
+
+def _has_max_distance(f: Callable[..., Any]) -> bool:
+    """Whether f takes the keyword (whether it is right is the check's job)."""
+    try:
+        f("a", "a", max_distance=0)
+    except TypeError:
+        return False
+    return True
+
+
+def build_cutoff_rows(w: Workload, libs: dict[str, Library]) -> list[Row]:
+    """Per-call rows with a distance bound k: each returns min(d, k + 1)."""
+    pairs = w.pairs
+    n = len(pairs)
+    ours = libs["ours"].module
+    rf = libs["rapidfuzz"].module
+    poly = libs["polyleven"].module
+    rows: list[Row] = []
+    for k in CUTOFFS:
+        if ours is not None and _has_max_distance(ours.levenshtein):
+            rows.append(
+                Row(
+                    f"pyo3_levenshtein.levenshtein(a, b, max_distance={k})",
+                    "cutoff",
+                    _cutoff_max_distance(ours.levenshtein, pairs, k),
+                    n,
+                    "cutoff",
+                    "cutoff",
+                    ours=True,
+                    k=k,
+                )
+            )
+        if rf is not None:
+            from rapidfuzz.distance import Levenshtein as RL
+
+            rows.append(
+                Row(
+                    f"rapidfuzz.distance.Levenshtein.distance(a, b, score_cutoff={k})",
+                    "cutoff",
+                    _cutoff_score_cutoff(RL.distance, pairs, k),
+                    n,
+                    "cutoff",
+                    "cutoff",
+                    reference=True,
+                    k=k,
+                )
+            )
+        if poly is not None:
+            rows.append(
+                Row(
+                    f"polyleven.levenshtein(a, b, {k})",
+                    "cutoff",
+                    _cutoff_positional(poly.levenshtein, pairs, k),
+                    n,
+                    "cutoff",
+                    "cutoff",
+                    k=k,
+                )
+            )
+    return rows
+
+
+def build_rows(w: Workload, libs: dict[str, Library], cutoffs: bool = True) -> list[Row]:
     pairs = w.pairs
     n = len(pairs)
     rows: list[Row] = []
@@ -354,6 +458,10 @@ def build_rows(w: Workload, libs: dict[str, Library]) -> list[Row]:
                     ours=True,
                 )
             )
+
+    # --- max_distance rows: [f(a, b, <bound>=k) for a, b in pairs] ---
+    if cutoffs and w.name in CUTOFF_WORKLOADS:
+        rows += build_cutoff_rows(w, libs)
     return rows
 
 
@@ -412,6 +520,27 @@ def _describe_mismatch(w: Workload, row: Row, got: list[Any], want: list[int]) -
     )
 
 
+def _check_cutoff(w: Workload, row: Row, got: list[Any], cp_ref: list[int] | None) -> None:
+    """A bounded row must return min(d, k + 1) for every pair."""
+    if cp_ref is None or row.k is None:
+        row.note = "unchecked"
+        return
+    k = row.k
+    want = [min(d, k + 1) for d in cp_ref[: row.n]]
+    above = sum(1 for d in cp_ref[: row.n] if d > k)
+    if got == want:
+        row.note = f"ok (min(d, k+1)); d > k on {above}/{row.n}"
+        return
+    # Normalise a library that returns some other value above k (it is then
+    # compared as min(result, k + 1); the note says so).
+    clipped = [min(x, k + 1) if isinstance(x, int) else x for x in got]
+    if clipped == want:
+        row.note = f"ok as min(result, k+1): returns > k+1 above k; d > k on {above}/{row.n}"
+        return
+    row.status = "wrong"
+    row.note = _describe_mismatch(w, row, got, want)
+
+
 def check_row(
     w: Workload,
     row: Row,
@@ -430,6 +559,9 @@ def check_row(
             row.note = "call floor should return 0"
         else:
             row.note = "returns 0 (no work)"
+        return
+    if row.check == "cutoff":
+        _check_cutoff(w, row, got, cp_ref)
         return
     want = cp_ref if row.check == "codepoints" else g_ref()
     if want is None:
@@ -530,7 +662,8 @@ class OtherCpuMeter:
 
     System-wide busy time from /proc/stat (steal included: on a VM that is
     time taken by other guests) minus this process's own CPU time (all its
-    threads), as a share of the machine's CPU capacity over the interval.
+    threads, and its finished W5 subprocesses), as a share of the machine's CPU
+    capacity over the interval.
     """
 
     def __init__(self) -> None:
@@ -551,7 +684,8 @@ class OtherCpuMeter:
 
     def _snapshot(self) -> tuple[int | None, float, float]:
         own = os.times()
-        return self._system_busy(), own.user + own.system, time.perf_counter()
+        mine = own.user + own.system + own.children_user + own.children_system
+        return self._system_busy(), mine, time.perf_counter()
 
     def share(self) -> float | None:
         busy0, own0, wall0 = self.start
@@ -569,6 +703,238 @@ def describe_other_cpu(share: float | None) -> str:
     if share > 0.05:
         text += " -- WARNING: figures are disturbed, rerun on a quiet machine"
     return text
+
+
+# ---------------------------------------------------------------------------
+# W5: one long pair, one fresh process per library and case
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class W5Call:
+    key: str  # the library's key in load_libraries()
+    label: str
+    repeats: int = 3  # timed calls inside the child process
+
+
+# jellyfish is left out: it takes about a minute per call at this length.
+W5_CALLS = (
+    W5Call("ours", "pyo3_levenshtein.levenshtein(a, b)"),
+    W5Call("rapidfuzz", "rapidfuzz.distance.Levenshtein.distance(a, b)"),
+    W5Call("Levenshtein", "Levenshtein.distance(a, b)"),
+    W5Call("edlib", 'edlib.align(a, b)["editDistance"]'),
+    # About 1.5-2 s a call: one timed call only.
+    W5Call("polyleven", "polyleven.levenshtein(a, b)", repeats=1),
+)
+W5_TIMEOUT_S = 300
+
+
+def _w5_function(key: str) -> Callable[[str, str], int]:
+    """Import only the library under test (in the child process)."""
+    if key == "ours":
+        from pyo3_levenshtein import levenshtein
+
+        return levenshtein
+    if key == "rapidfuzz":
+        from rapidfuzz.distance.Levenshtein import distance
+
+        return distance
+    if key == "Levenshtein":
+        from Levenshtein import distance
+
+        return distance
+    if key == "edlib":
+        from edlib import align
+
+        return lambda a, b: align(a, b)["editDistance"]
+    if key == "polyleven":
+        from polyleven import levenshtein
+
+        return levenshtein
+    raise ValueError(f"no W5 call for {key!r}")
+
+
+def _ru_maxrss_kb() -> int | None:
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS
+
+
+def _vm_hwm_kb() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for text in fh:
+                if text.startswith("VmHWM:"):
+                    return int(text.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def reset_peak_rss() -> tuple[int | None, str]:
+    """Reset this process's peak-RSS mark to its current RSS and return
+    (peak in KiB, method).
+
+    ru_maxrss cannot be used: on Linux, exec carries the parent's peak over
+    into the child's ru_maxrss (and clear_refs does not reset that part), so a
+    child of a big parent sees no growth.  VmHWM is the peak of this process's
+    own address space; writing "5" to /proc/self/clear_refs resets it to the
+    current RSS, which drops the peaks of building the strings and warming up.
+    Where that is impossible, fall back to ru_maxrss, which may then be blind.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        peak = _vm_hwm_kb()
+        if peak is not None:
+            return peak, "VmHWM after clear_refs"
+    except OSError:
+        pass
+    return _ru_maxrss_kb(), "ru_maxrss (not reset)"
+
+
+def read_peak_rss(method: str) -> int | None:
+    if method.startswith("VmHWM"):
+        peak = _vm_hwm_kb()
+        if peak is not None:
+            return peak
+    return _ru_maxrss_kb()
+
+
+def w5_worker(key: str, case: str, repeats: int) -> dict[str, Any]:
+    """Body of the child process: build the pair, warm up, time, measure."""
+    a, b = make_w5(case)
+    f = _w5_function(key)
+    warm = f("kitten", "sitting")  # first call: lazy initialisation, not timed
+    if warm != 3:
+        raise SystemExit(f"warm-up call returned {warm!r}, expected 3")
+    gc.collect()
+    gc.disable()
+    peak_before, method = reset_peak_rss()
+    times: list[int] = []
+    distances: list[Any] = []
+    for _ in range(repeats):
+        t0 = time.perf_counter_ns()
+        d = f(a, b)
+        t1 = time.perf_counter_ns()
+        times.append(t1 - t0)
+        distances.append(d)
+    peak_after = read_peak_rss(method)
+    gc.enable()
+    return dict(
+        key=key,
+        case=case,
+        distances=distances,
+        times_ns=times,
+        peak_before_kb=peak_before,
+        peak_after_kb=peak_after,
+        rss_method=method,
+    )
+
+
+def _w5_child(call: W5Call, case: str) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--w5-worker",
+        call.key,
+        "--w5-case",
+        case,
+        "--w5-repeats",
+        str(call.repeats),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=W5_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return dict(status="error", note=f"no result within {W5_TIMEOUT_S} s")
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        err = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return dict(status="error", note=f"exit status {proc.returncode}: {err}"[:160])
+    return dict(status="ok", **json.loads(lines[-1]))
+
+
+def run_w5(libs: dict[str, Library]) -> list[dict[str, Any]]:
+    """Run every W5 child, check its distances against rapidfuzz's and work out
+    the ratios; returns one entry per (case, library)."""
+    entries: list[dict[str, Any]] = []
+    for case in W5_CASES:
+        for call in W5_CALLS:
+            if libs[call.key].module is None:
+                continue  # the header lists it as not importable
+            t0 = time.perf_counter()
+            child = _w5_child(call, case)
+            print(
+                f"  W5 {case:<4} {call.label}: {time.perf_counter() - t0:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            entry = dict(case=case, label=call.label, ours=call.key == "ours", key=call.key)
+            entry.update((k, v) for k, v in child.items() if k not in entry)
+            entries.append(entry)
+    for case in W5_CASES:
+        rows = [e for e in entries if e["case"] == case]
+        ref = next((e for e in rows if e["key"] == "rapidfuzz" and e["status"] == "ok"), None)
+        want = ref["distances"][0] if ref else None
+        for e in rows:
+            if e["status"] != "ok":
+                continue
+            got = e["distances"]
+            if any(d != got[0] for d in got):
+                e.update(status="wrong", note=f"repeated calls disagree: {got}")
+            elif want is None:
+                e["note"] = "unchecked (no rapidfuzz result)"
+            elif got[0] != want:
+                e.update(status="wrong", note=f"got {got[0]!r}, expected {want}")
+            else:
+                e["note"] = "ok"
+            if e["status"] == "ok":
+                e["median_ns"] = statistics.median(e["times_ns"])
+                before, after = e["peak_before_kb"], e["peak_after_kb"]
+                if before is not None and after is not None:
+                    e["extra_peak_mib"] = (after - before) / 1024
+        for base in ("rapidfuzz", "edlib"):
+            ref_e = next((e for e in rows if e["key"] == base and "median_ns" in e), None)
+            for e in rows:
+                if ref_e is not None and "median_ns" in e:
+                    e[f"ratio_{base}"] = e["median_ns"] / ref_e["median_ns"]
+    return entries
+
+
+def w5_markdown_table(entries: list[dict[str, Any]]) -> list[str]:
+    head = [
+        "case",
+        "call",
+        "runs",
+        "median",
+        "min – max",
+        "× rapidfuzz",
+        "× edlib",
+        "extra peak RSS",
+        "distance",
+        "check",
+    ]
+    body = []
+    for e in entries:
+        label = f"**{e['label']}**" if e["ours"] else e["label"]
+        if "median_ns" in e:
+            times = e["times_ns"]
+            extra = e.get("extra_peak_mib")
+            cells = [
+                str(len(times)),
+                fmt_time(e["median_ns"]),
+                f"{fmt_time(min(times))} – {fmt_time(max(times))}",
+                fmt_ratio(e.get("ratio_rapidfuzz")),
+                fmt_ratio(e.get("ratio_edlib")),
+                "?" if extra is None else f"{extra:.1f} MiB",
+                str(e["distances"][0]),
+            ]
+        else:
+            cells = ["-"] * 7
+        status = e["note"] if e["status"] == "ok" else f"{e['status'].upper()}: {e['note']}"
+        body.append([e["case"], label, *cells, status.replace("|", "\\|")])
+    return _grid(head, body, right={2, 3, 4, 5, 6, 7, 8})
 
 
 # ---------------------------------------------------------------------------
@@ -594,8 +960,11 @@ def summarise(rows: list[Row]) -> list[dict[str, Any]]:
     medians = {r.label: statistics.median(r.samples) for r in rows if r.timed}
     call_ref = next((r for r in rows if r.reference and r.baseline == "call" and r.timed), None)
     batch_ref = next((r for r in rows if r.reference and r.baseline == "batch" and r.timed), None)
-    group = {"per-call": 0, "floor": 0, "batch": 1, "grapheme": 2}
+    cutoff_refs = {r.k: r for r in rows if r.reference and r.baseline == "cutoff" and r.timed}
+    group = {"per-call": 0, "floor": 0, "batch": 1, "grapheme": 2, "cutoff": 3}
     out = []
+    # Stable sort: within a group, rows keep the order build_rows made them in
+    # (cutoff rows by k, then ours, rapidfuzz, polyleven).
     for r in sorted(rows, key=lambda r: group[r.kind]):
         entry: dict[str, Any] = dict(
             label=r.label,
@@ -607,8 +976,15 @@ def summarise(rows: list[Row]) -> list[dict[str, Any]]:
             n_pairs=r.n,
             footnote=r.footnote,
         )
+        if r.k is not None:
+            entry["k"] = r.k
         if r.timed:
-            ref = call_ref if r.baseline == "call" else (batch_ref or call_ref)
+            if r.baseline == "cutoff":
+                ref = cutoff_refs.get(r.k)
+            elif r.baseline == "call":
+                ref = call_ref
+            else:
+                ref = batch_ref or call_ref
             entry.update(
                 median_ns=medians[r.label],
                 min_ns=min(r.samples),
@@ -620,6 +996,20 @@ def summarise(rows: list[Row]) -> list[dict[str, Any]]:
             )
         out.append(entry)
     return out
+
+
+def _grid(head: list[str], body: list[list[str]], right: set[int]) -> list[str]:
+    """A markdown table, padded so that it also reads as plain text."""
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    sep = ["-" * (w - 1) + ":" if i in right else "-" * w for i, w in enumerate(widths)]
+    return [line(head), "| " + " | ".join(sep) + " |", *(line(r) for r in body)]
 
 
 def markdown_table(summary: list[dict[str, Any]]) -> list[str]:
@@ -648,17 +1038,7 @@ def markdown_table(summary: list[dict[str, Any]]) -> list[str]:
             cells = ["-", "-", "-"]
         status = e["note"] if e["status"] == "ok" else f"{e['status'].upper()}: {e['note']}"
         body.append([e["kind"], label, *cells, status.replace("|", "\\|")])
-    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
-    right = {2, 3, 4}
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    sep = ["-" * (w - 1) + ":" if i in right else "-" * w for i, w in enumerate(widths)]
-    lines = [line(head), "| " + " | ".join(sep) + " |", *(line(r) for r in body)]
+    lines = _grid(head, body, right={2, 3, 4})
     lines += ["", *(f"({i}) {text}" for i, text in enumerate(footnotes, 1))] if footnotes else []
     return lines
 
@@ -726,12 +1106,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--workloads",
         default=DEFAULT_WORKLOADS,
-        help=f"comma-separated subset of {','.join(WORKLOADS)} (default: %(default)s)",
+        help=f"comma-separated subset of {','.join(ALL_WORKLOADS)} (default: %(default)s); "
+        "W5 always runs last",
     )
     ap.add_argument("--rounds", type=int, default=None, help="timed rounds per row (default 7)")
     ap.add_argument(
-        "--quick", action="store_true", help="smoke test: 3 rounds, short samples, no W4*"
+        "--quick",
+        action="store_true",
+        help=f"smoke test: 3 rounds, short samples, workloads {QUICK_WORKLOADS} (no W4*, no W5)",
     )
+    ap.add_argument(
+        "--no-cutoff",
+        action="store_true",
+        help="leave out the max_distance / score_cutoff rows (k = "
+        f"{', '.join(map(str, CUTOFFS))} on {', '.join(CUTOFF_WORKLOADS)})",
+    )
+    ap.add_argument("--skip-w5", action="store_true", help="leave out W5 even if selected")
     ap.add_argument(
         "--min-sample-ms",
         type=float,
@@ -753,26 +1143,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=1, help="seed for the interleaving order")
     ap.add_argument("--markdown", metavar="FILE", help="also write the report as markdown")
     ap.add_argument("--json", metavar="FILE", help="also write all samples as JSON")
+    # The W5 child process (see run_w5).
+    ap.add_argument("--w5-worker", metavar="LIBRARY", help=argparse.SUPPRESS)
+    ap.add_argument("--w5-case", default="mut", choices=W5_CASES, help=argparse.SUPPRESS)
+    ap.add_argument("--w5-repeats", type=int, default=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.quick:
         args.rounds = args.rounds or 3
         args.min_sample_ms = 5.0 if args.min_sample_ms is None else args.min_sample_ms
         if args.workloads == DEFAULT_WORKLOADS:
-            args.workloads = "W1,W2,W6,W3"
+            args.workloads = QUICK_WORKLOADS
     args.rounds = args.rounds or 7
     args.min_sample_ms = 25.0 if args.min_sample_ms is None else args.min_sample_ms
     if args.rounds < 1:
         ap.error("--rounds must be at least 1")
     names = [x.strip() for x in args.workloads.split(",") if x.strip()]
-    unknown = [x for x in names if x not in WORKLOADS]
+    unknown = [x for x in names if x not in ALL_WORKLOADS]
     if unknown:
-        ap.error(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
-    args.workload_names = names
+        ap.error(
+            f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(ALL_WORKLOADS)}"
+        )
+    args.workload_names = [x for x in names if x != "W5"]
+    args.w5 = "W5" in names and not args.skip_w5
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.w5_worker:
+        print(json.dumps(w5_worker(args.w5_worker, args.w5_case, args.w5_repeats)))
+        return 0
     libs = load_libraries()
     started = time.perf_counter()
     header = machine_header(args, libs)
@@ -786,7 +1186,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.workload_names:
         t0 = time.perf_counter()
         w = make_workload(name)
-        rows = build_rows(w, libs)
+        rows = build_rows(w, libs, cutoffs=not args.no_cutoff)
         cp_source, g_source = prepare(
             w, rows, libs, args.rounds, args.min_sample_ms / 1e3, args.row_budget_s
         )
@@ -822,11 +1222,66 @@ def main(argv: list[str] | None = None) -> int:
         )
         gc.collect()
 
+    if args.w5:
+        t0 = time.perf_counter()
+        meter = OtherCpuMeter()
+        entries = run_w5(libs)
+        other_cpu = meter.share()
+        failed_ours += [
+            f"W5 {e['case']}: {e['label']}: {e['note']}"
+            for e in entries
+            if e["ours"] and e["status"] != "ok"
+        ]
+        prints = {case: fingerprint([make_w5(case)]) for case in W5_CASES}
+        methods = sorted({e["rss_method"] for e in entries if "rss_method" in e})
+        repeats = "; ".join(
+            f"{c.key}: {c.repeats} call{'s' if c.repeats > 1 else ''}"
+            for c in W5_CALLS
+            if c.repeats != W5Call.repeats
+        )
+        repeats = f"median of {W5Call.repeats} calls" + (f"; {repeats}" if repeats else "")
+        title = f"### W5: {W5_DESCRIPTION}"
+        info = (
+            "data sha256 "
+            + ", ".join(f"{case} {fp}" for case, fp in prints.items())
+            + "; one fresh process per library and case: build the pair, one tiny warm-up call, "
+            f"reset the peak RSS, time the call ({repeats}), read the peak again; "
+            "extra peak RSS = peak after - peak before, from "
+            + (" / ".join(methods) or "-")
+            + "; reference: rapidfuzz; "
+            + describe_other_cpu(other_cpu)
+        )
+        if other_cpu is not None and other_cpu > 0.05:
+            disturbed.append(f"W5 ({other_cpu:.0%})")
+        table = w5_markdown_table(entries)
+        print(f"\n{title}\n{info}\n", flush=True)
+        print("\n".join(table))
+        print(f"({time.perf_counter() - t0:.1f} s)", flush=True)
+        md += ["", title, "", info, "", *table]
+        results.append(
+            dict(
+                workload="W5",
+                description=W5_DESCRIPTION,
+                fingerprints=prints,
+                other_cpu_share=other_cpu,
+                rows=entries,
+            )
+        )
+
+    against = [
+        "per-call and grapheme-loop rows against rapidfuzz.distance.Levenshtein.distance "
+        "in the same loop",
+        "batch rows against rapidfuzz.process.cpdist(workers=-1)",
+    ]
+    if any(r["kind"] == "cutoff" for res in results for r in res["rows"]):
+        against.append(
+            "max_distance rows against rapidfuzz's distance(a, b, score_cutoff=k) with the same k"
+        )
+    if args.w5:
+        against.append("W5 rows against rapidfuzz's (and edlib's) call on the same case")
     footer = (
         "Ratios are median time per pair divided by rapidfuzz's median time per pair on the same "
-        "workload: per-call and grapheme-loop rows against rapidfuzz.distance.Levenshtein.distance "
-        "in the same loop, batch rows against rapidfuzz.process.cpdist(workers=-1). "
-        "Below 1 is faster than rapidfuzz."
+        f"workload: {', '.join(against)}. Below 1 is faster than rapidfuzz."
     )
     if disturbed:
         footer += (

@@ -16,6 +16,9 @@ Workloads (all pairs are ``(a, b)`` tuples of ``str``):
 * ``W6``: 2**14 pairs of 1..50 *grapheme clusters* drawn from ASCII letters and
   digits plus ``a é ß Ω Ж 中 文 字 😀 👍🏽`` (the last is two code points, one
   cluster), so code-point and grapheme distances differ on many pairs.
+* ``W5``: one pair of 100,000-character ASCII alnum strings per case (see
+  ``make_w5``): ``mut`` (``b`` is ``a`` after 2,000 random edits) and ``rand``
+  (unrelated).  ``compare.py`` times it in a fresh process per library and case.
 """
 
 from __future__ import annotations
@@ -142,6 +145,27 @@ def make_workload(name: str) -> Workload:
 
 
 WORKLOADS = ("W1", "W2", "W3", "W4sim", "W4rand", "W6")
+
+W5_CASES = ("mut", "rand")
+W5_LENGTH = 100_000
+W5_EDITS = 2000
+W5_DESCRIPTION = (
+    "one pair of 100,000-char strings, ASCII alnum; mut: b = a + 2,000 random edits, "
+    "rand: unrelated"
+)
+
+
+def make_w5(case: str) -> tuple[str, str]:
+    """The W5 pair for ``case`` ("mut" or "rand"), as peers.py's ``gen_w5``:
+    the same seed for both cases, ``a`` drawn first, then either the edits of
+    ``a`` or a second, unrelated string."""
+    if case not in W5_CASES:
+        raise ValueError(f"unknown W5 case {case!r}; known: {', '.join(W5_CASES)}")
+    rng = random.Random(SEED + 5)
+    a = _random_string(rng, W5_LENGTH)
+    if case == "mut":
+        return a, _apply_random_edits(rng, a, W5_EDITS)
+    return a, _random_string(rng, W5_LENGTH)
 
 
 def fingerprint(pairs: list[tuple[str, str]]) -> str:
