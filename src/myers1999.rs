@@ -196,6 +196,18 @@ fn column_exceeds(
     m: usize,
     text_left: usize,
 ) -> bool {
+    let viable = |row: usize, value: isize| {
+        row <= m && value + (m - row).abs_diff(text_left) as isize <= k as isize
+    };
+    // Cheap pass first: each block's 64th row, from the deltas' popcounts. Near
+    // the diagonal of similar strings one of them is usually viable.
+    let mut value = bottom as isize;
+    for (b, block) in blocks.iter().enumerate().rev() {
+        if viable(64 * (first_block + b + 1), value) {
+            return false;
+        }
+        value += block.vn.count_ones() as isize - block.vp.count_ones() as isize;
+    }
     let mut value = bottom as isize;
     for (b, block) in blocks.iter().enumerate().rev() {
         let top_row = 64 * (first_block + b) + 1;
