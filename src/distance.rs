@@ -16,6 +16,7 @@
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
 
+use crate::pattern_match::BlockTable;
 use crate::units::{Unit, Units};
 use crate::{graphemes, hyyro2003, mbleven2018, myers1999, with_slices};
 use std::sync::atomic::AtomicBool;
@@ -120,19 +121,20 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
         return hyyro2003::distance(pattern, text, stop);
     }
     if k < text.len() {
-        return myers1999::distance(pattern, text, k, stop);
+        return myers1999::distance(pattern, text, k, None, stop);
     }
     // No useful bound: try bands that double from 128. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated
     // strings happens after a few times its width, so the failed tries stay cheap;
     // once the band would cover an eighth of the pattern, run it whole.
+    let table = BlockTable::new(pattern);
     let mut band = 128usize;
     while band < pattern.len() / 8 {
-        let d = myers1999::distance(pattern, text, band, stop)?;
+        let d = myers1999::distance(pattern, text, band, Some(&table), stop)?;
         if d <= band {
             return Some(d);
         }
         band *= 2;
     }
-    myers1999::distance(pattern, text, usize::MAX, stop)
+    myers1999::distance(pattern, text, usize::MAX, Some(&table), stop)
 }

@@ -29,11 +29,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const STOP_CHECK_CELLS: usize = 1 << 22;
 
 /// `min(distance, k + 1)` for a pattern of 1..=n units and a text of n units, or
-/// `None` if `stop` was raised.
+/// `None` if `stop` was raised. `full_table` is the pattern's table when the
+/// caller runs several bands over one pair; without it the kernel builds its own,
+/// at first only over the rows a small band reaches soon.
 pub(crate) fn distance<P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
     k: usize,
+    full_table: Option<&BlockTable>,
     stop: &AtomicBool,
 ) -> Option<usize> {
     let (m, n) = (pattern.len(), text.len());
@@ -53,12 +56,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     // as a whole column exceeds the bound), so the table first covers only the rows
     // the band reaches soon, and is built whole when the band gets there.
     let blocks = m.div_ceil(64);
-    let first_rows = if k < m / 8 {
-        (8 * (k + 64)).next_multiple_of(64).min(m)
-    } else {
-        m
-    };
-    let mut table = BlockTable::new(&pattern[..first_rows]);
+    let mut tables = Tables::new(pattern, full_table, k);
     let last_block = blocks - 1;
     // Rows past m in the last block act as pattern units that match nothing: they
     // extend the matrix downwards without changing the rows above, so every block
@@ -110,9 +108,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
             }
             until_check = pairs_per_check;
         }
-        if block_of(row_hi((j + 1).min(n))) >= table.blocks() {
-            table = BlockTable::new(pattern);
-        }
+        let table = tables.covering(block_of(row_hi((j + 1).min(n))));
         let (lo1, hi1) = bands(j);
         enter(&mut state, &mut active_hi, &mut bottom, hi1);
         let eqs1 = table.row(text[j - 1].into(), &mut scratch);
@@ -228,6 +224,49 @@ fn column_exceeds(
     // an over-estimate otherwise; a path may run along it (leading insertions).
     let row = 64 * first_block;
     row > m || value + (m - row).abs_diff(text_left) as isize > k as isize
+}
+
+/// The pattern table: the caller's, or one built here. With a bound far below the
+/// pattern length a run often stops early (as soon as a whole column exceeds the
+/// bound), so an own table first covers only the rows the band reaches soon, and
+/// is built whole when the band gets there.
+struct Tables<'a, P> {
+    pattern: &'a [P],
+    given: Option<&'a BlockTable>,
+    own: Option<BlockTable>,
+}
+
+impl<'a, P: Unit> Tables<'a, P> {
+    fn new(pattern: &'a [P], given: Option<&'a BlockTable>, k: usize) -> Self {
+        let m = pattern.len();
+        let own = given.is_none().then(|| {
+            let rows = if k < m / 8 {
+                (8 * (k + 64)).next_multiple_of(64).min(m)
+            } else {
+                m
+            };
+            BlockTable::new(&pattern[..rows])
+        });
+        Tables {
+            pattern,
+            given,
+            own,
+        }
+    }
+
+    /// A table holding at least blocks `0..=block`.
+    fn covering(&mut self, block: usize) -> &BlockTable {
+        if let Some(t) = self.given {
+            return t;
+        }
+        let own = self
+            .own
+            .get_or_insert_with(|| BlockTable::new(self.pattern));
+        if block >= own.blocks() {
+            *own = BlockTable::new(self.pattern);
+        }
+        own
+    }
 }
 
 /// One 64-row block of the current column.
