@@ -292,7 +292,7 @@ fn cluster_ids<'a>(
 #[derive(Default)]
 struct Scratch {
     cps: [Vec<u32>; 2],
-    starts: [Vec<usize>; 2],
+    bounds: [Vec<usize>; 2],
     ids: [Vec<u32>; 2],
     buf: String,
 }
@@ -302,21 +302,14 @@ impl Scratch {
     const KEEP_UNITS: usize = 1 << 14;
 
     fn trim(&mut self) {
-        for v in &mut self.cps {
-            if v.capacity() > Self::KEEP_UNITS {
+        fn drop_if_big<T>(v: &mut Vec<T>) {
+            if v.capacity() > Scratch::KEEP_UNITS {
                 *v = Vec::new();
             }
         }
-        for v in &mut self.starts {
-            if v.capacity() > Self::KEEP_UNITS {
-                *v = Vec::new();
-            }
-        }
-        for v in &mut self.ids {
-            if v.capacity() > Self::KEEP_UNITS {
-                *v = Vec::new();
-            }
-        }
+        self.cps.iter_mut().for_each(drop_if_big);
+        self.bounds.iter_mut().for_each(drop_if_big);
+        self.ids.iter_mut().for_each(drop_if_big);
     }
 }
 
@@ -393,7 +386,7 @@ pub(crate) fn with_cluster_ids<R>(
         };
         let Scratch {
             cps: [cps_a, cps_b],
-            starts: [starts_a, starts_b],
+            bounds: [bounds_a, bounds_b],
             ids: [ids_a, ids_b],
             buf,
         } = scratch;
@@ -405,10 +398,10 @@ pub(crate) fn with_cluster_ids<R>(
         let cps_a = (!simple_a).then(|| code_point_slice(a, cps_a));
         let cps_b = (!simple_b).then(|| code_point_slice(b, cps_b));
         if let Some(cps) = cps_a {
-            cluster_ids(cps, ids_a, starts_a, buf, &mut interner);
+            cluster_ids(cps, ids_a, bounds_a, buf, &mut interner);
         }
         if let Some(cps) = cps_b {
-            cluster_ids(cps, ids_b, starts_b, buf, &mut interner);
+            cluster_ids(cps, ids_b, bounds_b, buf, &mut interner);
         }
         let ua = if simple_a { a } else { Units::U32(ids_a) };
         let ub = if simple_b { b } else { Units::U32(ids_b) };
