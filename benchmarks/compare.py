@@ -304,39 +304,16 @@ def build_rows(w: Workload, libs: dict[str, Library], cutoffs: bool = True) -> l
                 reference=True,
             )
         )
-    if libs["Levenshtein"].module is not None:
-        rows.append(
-            Row(
-                "Levenshtein.distance",
-                "per-call",
-                _per_call(libs["Levenshtein"].module.distance, pairs),
-                n,
-                "codepoints",
-                "call",
+    for lib, attr in (
+        ("Levenshtein", "distance"),
+        ("polyleven", "levenshtein"),
+        ("jellyfish", "levenshtein_distance"),
+    ):
+        if libs[lib].module is not None:
+            f = getattr(libs[lib].module, attr)
+            rows.append(
+                Row(f"{lib}.{attr}", "per-call", _per_call(f, pairs), n, "codepoints", "call")
             )
-        )
-    if libs["polyleven"].module is not None:
-        rows.append(
-            Row(
-                "polyleven.levenshtein",
-                "per-call",
-                _per_call(libs["polyleven"].module.levenshtein, pairs),
-                n,
-                "codepoints",
-                "call",
-            )
-        )
-    if libs["jellyfish"].module is not None:
-        rows.append(
-            Row(
-                "jellyfish.levenshtein_distance",
-                "per-call",
-                _per_call(libs["jellyfish"].module.levenshtein_distance, pairs),
-                n,
-                "codepoints",
-                "call",
-            )
-        )
     if libs["edlib"].module is not None:
         align = libs["edlib"].module.align
         rows.append(
