@@ -12,6 +12,7 @@
 
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
+use crate::hyyro2003_x4::{self, Pushed, Queue};
 use crate::units::Units;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -166,27 +167,65 @@ pub fn levenshtein_batch(
     threads: Option<usize>,
     poll: impl FnMut() -> bool,
 ) -> Result<Vec<usize>, Error> {
+    levenshtein_batch_by(pairs.len(), |i| pairs[i], options, threads, poll)
+}
+
+/// Pairs handed to a worker at a time: enough that the per-chunk bookkeeping
+/// vanishes next to ~50 ns pairs, few enough that rayon can still balance
+/// batches whose pairs differ a thousandfold in length.
+const CHUNK: usize = hyyro2003_x4::QUEUE;
+
+/// [`levenshtein_batch`] over pairs `0..len` produced by `pair(i)` on the
+/// workers, so that a caller need not build a slice of all pairs first (the
+/// Python binding reads each pair from its snapshot of the caller's list).
+///
+/// # Errors
+/// As [`levenshtein_batch`].
+pub fn levenshtein_batch_by<'a>(
+    len: usize,
+    pair: impl Fn(usize) -> (Units<'a>, Units<'a>) + Sync,
+    options: Options,
+    threads: Option<usize>,
+    poll: impl FnMut() -> bool,
+) -> Result<Vec<usize>, Error> {
     let pool = pool(threads)?;
-    if pairs.is_empty() {
+    if len == 0 {
         return Ok(Vec::new());
     }
     let stop = AtomicBool::new(false);
+    let mut out = vec![0; len];
     run_interruptible(
         &pool,
         &stop,
         || {
-            pairs
-                .par_iter()
-                .map(|&(a, b)| {
-                    if stop.load(Ordering::Relaxed) {
-                        return None;
+            out.par_chunks_mut(CHUNK)
+                .enumerate()
+                .try_for_each(|(c, chunk)| {
+                    let mut queue = Queue::new();
+                    for (j, slot) in chunk.iter_mut().enumerate() {
+                        if stop.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let (a, b) = pair(c * CHUNK + j);
+                        // Plain short pairs go four at a time (see hyyro2003_x4);
+                        // bounds and grapheme clusters take the general path.
+                        if options == Options::default() {
+                            match queue.push(j, a, b) {
+                                Pushed::Done(d) => *slot = d,
+                                Pushed::Queued => {}
+                                Pushed::No => *slot = levenshtein_with_stop(a, b, options, &stop)?,
+                            }
+                        } else {
+                            *slot = levenshtein_with_stop(a, b, options, &stop)?;
+                        }
                     }
-                    levenshtein_with_stop(a, b, options, &stop)
+                    queue.flush(chunk);
+                    Some(())
                 })
-                .collect::<Option<Vec<usize>>>()
         },
         poll,
-    )
+    )?;
+    Ok(out)
 }
 
 /// One distance computed on a worker of the default pool while the calling thread

@@ -17,7 +17,7 @@
 //! convention).
 
 use crate::pattern_match::BlockTable;
-use crate::units::{Unit, Units};
+use crate::units::{Unit, Units, common_affixes};
 use crate::{graphemes, hyyro2003, mbleven2018, myers1999, with_slices};
 use std::sync::atomic::AtomicBool;
 
@@ -78,19 +78,8 @@ pub(crate) fn code_points(
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
 fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Option<usize> {
-    let prefix = a
-        .iter()
-        .zip(b)
-        .take_while(|&(&x, &y)| x.into() == y.into())
-        .count();
-    let (a, b) = (&a[prefix..], &b[prefix..]);
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|&(&x, &y)| x.into() == y.into())
-        .count();
-    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    let (prefix, suffix) = common_affixes(a, b);
+    let (a, b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let cap = k.saturating_add(1);
     if a.len().abs_diff(b.len()) > k {
         return Some(cap);

@@ -40,15 +40,16 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     // while the table's set-up is then negligible.
     #[cfg(target_arch = "x86_64")]
     {
+        let steps = Steps { text, stop };
         if let Some(bytes) = P::as_bytes(pattern) {
-            return crate::simd_match::distance(bytes, text, stop);
+            return crate::simd_match::with_peq(bytes, steps);
         }
         if pattern.len() <= 32 || text.len() <= LONG_TEXT {
             if let Some(units) = P::as_u16(pattern) {
-                return crate::wide_match::distance_u16(units, text, stop);
+                return crate::wide_match::with_peq_u16(units, steps);
             }
             if let Some(units) = P::as_u32(pattern) {
-                return crate::wide_match::distance_u32(units, text, stop);
+                return crate::wide_match::with_peq_u32(units, steps);
             }
         }
     }
@@ -64,6 +65,32 @@ pub(crate) fn with_table<P: Unit, T: Unit>(
     WordTable::with(pattern, |table| {
         run(pattern.len(), text, stop, |c| table.get(c))
     })
+}
+
+/// What consumes a pattern's masks: the kernel ([`Steps`]) or the four-lane
+/// batch path's mask buffer. The mask sources (`simd_match`, `wide_match`) build
+/// a `peq` closure inside their target-feature functions and hand it to
+/// `consume`, which is inlined there, so the closure's vector code is compiled
+/// with the features the source checked for.
+pub(crate) trait PeqSink {
+    type Out;
+    /// Runs with `peq(c)`, the mask of the pattern (`m` units) positions holding `c`;
+    /// bits above `m` may hold anything.
+    fn consume(self, m: usize, peq: impl Fn(u32) -> u64) -> Self::Out;
+}
+
+/// The kernel as a [`PeqSink`]: steps `text` through the pattern.
+pub(crate) struct Steps<'t, T> {
+    pub(crate) text: &'t [T],
+    pub(crate) stop: &'t AtomicBool,
+}
+
+impl<T: Unit> PeqSink for Steps<'_, T> {
+    type Out = Option<usize>;
+    #[inline(always)]
+    fn consume(self, m: usize, peq: impl Fn(u32) -> u64) -> Option<usize> {
+        run(m, self.text, self.stop, peq)
+    }
 }
 
 /// The kernel proper, for a pattern of `m` (1..=64) units whose mask for a text

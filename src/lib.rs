@@ -11,6 +11,7 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
+mod hyyro2003_x4;
 mod mbleven2018;
 mod myers1999;
 mod pattern_match;
@@ -23,7 +24,7 @@ mod wide_match;
 pub mod batch;
 pub mod reference;
 
-pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_interruptible};
+pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
 pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
 pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};

@@ -10,41 +10,36 @@
 //! Padding bytes past the pattern compare equal to NUL, which only sets mask bits
 //! above the pattern, which the kernel ignores (see [`crate::hyyro2003::run`]).
 //!
-//! Cost: as [`crate::hyyro2003`], O(n) for a text of n units, with no set-up.
+//! Cost: O(1) per text unit, with no set-up; the masks go to a [`PeqSink`] (the
+//! kernel, or the four-lane batch path's buffer).
 
-use crate::hyyro2003::run;
-use crate::units::Unit;
+use crate::hyyro2003::PeqSink;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
     _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set_m128i,
     _mm256_set1_epi8,
 };
-use std::sync::atomic::AtomicBool;
 
-/// Distance between a Latin-1 `pattern` (1..=64 units) and `text`.
-pub(crate) fn distance<T: Unit>(pattern: &[u8], text: &[T], stop: &AtomicBool) -> Option<usize> {
+/// Hands `sink` the masks of a Latin-1 `pattern` (1..=64 units), built with the
+/// widest vectors this CPU has.
+pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
     let has_avx2 = std::arch::is_x86_feature_detected!("avx2");
     if has_avx2 && pattern.len() >= 16 {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        return unsafe { avx2_in_place(pattern, text, stop) };
+        return unsafe { avx2_in_place(pattern, sink) };
     }
     let padded = crate::wide_match::padded(pattern);
     if has_avx2 {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2(&padded, pattern.len(), text, stop) }
+        unsafe { avx2(&padded, pattern.len(), sink) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { sse2(&padded, pattern.len(), text, stop) }
+        unsafe { sse2(&padded, pattern.len(), sink) }
     }
 }
 
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2<T: Unit>(
-    padded: &[u8; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn avx2<S: PeqSink>(padded: &[u8; 64], m: usize, sink: S) -> S::Out {
     // SAFETY: both loads read 32 bytes inside the 64-byte array.
     let (lo, hi): (__m256i, __m256i) = unsafe {
         (
@@ -57,9 +52,9 @@ pub(crate) fn avx2<T: Unit>(
         u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(reg, b)) as u32)
     };
     if m <= 32 {
-        run(m, text, stop, |c| if c < 256 { mask(lo, c) } else { 0 })
+        sink.consume(m, |c| if c < 256 { mask(lo, c) } else { 0 })
     } else {
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             if c < 256 {
                 mask(lo, c) | (mask(hi, c) << 32)
             } else {
@@ -75,11 +70,7 @@ pub(crate) fn avx2<T: Unit>(
 /// short pattern into a padded array and reading it back as one wide load stalls
 /// store-to-load forwarding, which costs as much as the kernel on short strings.
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2_in_place<T: Unit>(
-    pattern: &[u8],
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn avx2_in_place<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
     let m = pattern.len();
     debug_assert!((16..=64).contains(&m));
     let p = pattern.as_ptr();
@@ -96,7 +87,7 @@ pub(crate) fn avx2_in_place<T: Unit>(
             )
         };
         let shift = m - 32;
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             if c < 256 {
                 mask(lo, c) | (mask(hi, c) << shift)
             } else {
@@ -113,7 +104,7 @@ pub(crate) fn avx2_in_place<T: Unit>(
         };
         // Lane 16 + i of the register holds unit m - 16 + i.
         let shift = 32 - m;
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             if c < 256 {
                 let both = mask(reg, c);
                 (both & 0xFFFF) | ((both & 0xFFFF_0000) >> shift)
@@ -125,12 +116,7 @@ pub(crate) fn avx2_in_place<T: Unit>(
 }
 
 #[target_feature(enable = "sse2")]
-pub(crate) fn sse2<T: Unit>(
-    padded: &[u8; 64],
-    m: usize,
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn sse2<S: PeqSink>(padded: &[u8; 64], m: usize, sink: S) -> S::Out {
     // SAFETY: each load reads 16 bytes inside the 64-byte array.
     let regs: [__m128i; 4] =
         std::array::from_fn(|i| unsafe { _mm_loadu_si128(padded.as_ptr().add(16 * i).cast()) });
@@ -148,16 +134,17 @@ pub(crate) fn sse2<T: Unit>(
         }
         eq
     };
-    run(m, text, stop, peq)
+    sink.consume(m, peq)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hyyro2003::with_table;
+    use crate::hyyro2003::{Steps, with_table};
     use crate::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
+    use std::sync::atomic::AtomicBool;
 
     static NEVER: AtomicBool = AtomicBool::new(false);
 
@@ -178,14 +165,14 @@ mod tests {
             let want = naive(&p, &t);
             let pad = padded(&p);
             // SAFETY: SSE2 is part of the x86-64 baseline.
-            prop_assert_eq!(unsafe { sse2(&pad, p.len(), &t, &NEVER) }, Some(want));
+            prop_assert_eq!(unsafe { sse2(&pad, p.len(), Steps { text: &t, stop: &NEVER }) }, Some(want));
             prop_assert_eq!(with_table(&p, &t, &NEVER), Some(want));
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 checked above.
-                prop_assert_eq!(unsafe { avx2(&pad, p.len(), &t, &NEVER) }, Some(want));
+                prop_assert_eq!(unsafe { avx2(&pad, p.len(), Steps { text: &t, stop: &NEVER }) }, Some(want));
                 if p.len() >= 16 {
                     // SAFETY: AVX2 checked above.
-                    prop_assert_eq!(unsafe { avx2_in_place(&p, &t, &NEVER) }, Some(want));
+                    prop_assert_eq!(unsafe { avx2_in_place(&p, Steps { text: &t, stop: &NEVER }) }, Some(want));
                 }
             }
         }

@@ -54,7 +54,7 @@ pub enum Units<'a> {
     U32(&'a [u32]),
 }
 
-impl Units<'_> {
+impl<'a> Units<'a> {
     /// Number of code points.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -78,6 +78,16 @@ impl Units<'_> {
             Units::U8(s) => u32::from(s[i]),
             Units::U16(s) => u32::from(s[i]),
             Units::U32(s) => s[i],
+        }
+    }
+
+    /// The code points in `start..end` (panics if out of range, like slicing).
+    #[must_use]
+    pub fn slice(&self, start: usize, end: usize) -> Units<'a> {
+        match self {
+            Units::U8(s) => Units::U8(&s[start..end]),
+            Units::U16(s) => Units::U16(&s[start..end]),
+            Units::U32(s) => Units::U32(&s[start..end]),
         }
     }
 
@@ -128,6 +138,23 @@ macro_rules! with_slices {
             (U32($a), U32($b)) => $body,
         }
     }};
+}
+
+/// The lengths of the longest common prefix and, of what is left, the longest
+/// common suffix of `a` and `b`, comparing units as code points.
+pub(crate) fn common_affixes<A: Unit, B: Unit>(a: &[A], b: &[B]) -> (usize, usize) {
+    let prefix = a
+        .iter()
+        .zip(b)
+        .take_while(|&(&x, &y)| x.into() == y.into())
+        .count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|&(&x, &y)| x.into() == y.into())
+        .count();
+    (prefix, suffix)
 }
 
 /// Decodes a Rust string into code points (for tests, examples and the CLI-free Rust API).

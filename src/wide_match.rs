@@ -23,15 +23,13 @@
 //! instructions per 32 pattern units (UCS-4) or 4 (UCS-2), SSE2 about twice that;
 //! a text unit's mask costs the same whatever the pattern's alphabet.
 
-use crate::hyyro2003::run;
-use crate::units::Unit;
+use crate::hyyro2003::PeqSink;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi16, _mm_cmpeq_epi32, _mm_loadu_si128, _mm_movemask_epi8,
     _mm_packs_epi16, _mm_packs_epi32, _mm_set1_epi16, _mm_set1_epi32, _mm256_cmpeq_epi16,
     _mm256_cmpeq_epi32, _mm256_movemask_epi8, _mm256_packs_epi16, _mm256_packs_epi32,
     _mm256_set_m128i, _mm256_set1_epi16, _mm256_set1_epi32,
 };
-use std::sync::atomic::AtomicBool;
 
 /// The pattern (1..=64 units) in order, zero-padded to 64 lanes.
 ///
@@ -64,33 +62,25 @@ fn copy_ends<W: Copy, const N: usize>(out: &mut [W; 64], pattern: &[W]) {
     out[m - N..m].copy_from_slice(tail);
 }
 
-/// Distance between a UCS-2 `pattern` (1..=64 units) and `text`.
-pub(crate) fn distance_u16<T: Unit>(
-    pattern: &[u16],
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+/// Hands `sink` the masks of a UCS-2 `pattern` (1..=64 units).
+pub(crate) fn with_peq_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2_u16(pattern, text, stop) }
+        unsafe { avx2_u16(pattern, sink) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { sse2_u16(pattern, text, stop) }
+        unsafe { sse2_u16(pattern, sink) }
     }
 }
 
-/// Distance between a UCS-4 (or grapheme id) `pattern` (1..=64 units) and `text`.
-pub(crate) fn distance_u32<T: Unit>(
-    pattern: &[u32],
-    text: &[T],
-    stop: &AtomicBool,
-) -> Option<usize> {
+/// Hands `sink` the masks of a UCS-4 (or grapheme id) `pattern` (1..=64 units).
+pub(crate) fn with_peq_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2_u32(pattern, text, stop) }
+        unsafe { avx2_u32(pattern, sink) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        unsafe { sse2_u32(pattern, text, stop) }
+        unsafe { sse2_u32(pattern, sink) }
     }
 }
 
@@ -113,7 +103,7 @@ fn avx2_reg<W, const L: usize>(lanes: &[W; 64], g: usize, r: usize) -> __m256i {
 
 /// UCS-4 pattern, AVX2: 8 lanes per compare, four compares per 32 units.
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn avx2_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 4]; 2] =
         std::array::from_fn(|g| std::array::from_fn(|r| avx2_reg::<u32, 4>(lanes, g, r)));
@@ -129,11 +119,9 @@ pub(crate) fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) 
         u64::from(_mm256_movemask_epi8(_mm256_packs_epi16(ab, cd)) as u32)
     };
     if m <= 32 {
-        run(m, text, stop, |c| {
-            group(&regs[0], _mm256_set1_epi32(c as i32))
-        })
+        sink.consume(m, |c| group(&regs[0], _mm256_set1_epi32(c as i32)))
     } else {
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             let b = _mm256_set1_epi32(c as i32);
             group(&regs[0], b) | (group(&regs[1], b) << 32)
         })
@@ -142,7 +130,7 @@ pub(crate) fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) 
 
 /// UCS-2 pattern, AVX2: 16 lanes per compare, two compares per 32 units.
 #[target_feature(enable = "avx2")]
-pub(crate) fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn avx2_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 2]; 2] =
         std::array::from_fn(|g| std::array::from_fn(|r| avx2_reg::<u16, 8>(lanes, g, r)));
@@ -154,11 +142,11 @@ pub(crate) fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) 
         u64::from(_mm256_movemask_epi8(eq) as u32)
     };
     if m <= 32 {
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             group(&regs[0], _mm256_set1_epi16(c as i16)) & below_u16(c)
         })
     } else {
-        run(m, text, stop, |c| {
+        sink.consume(m, |c| {
             let b = _mm256_set1_epi16(c as i16);
             (group(&regs[0], b) | (group(&regs[1], b) << 32)) & below_u16(c)
         })
@@ -167,11 +155,11 @@ pub(crate) fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) 
 
 /// UCS-4 pattern, SSE2: four compares per 16 units, only for the groups in use.
 #[target_feature(enable = "sse2")]
-pub(crate) fn sse2_u32<T: Unit>(pattern: &[u32], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn sse2_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [__m128i; 16] = std::array::from_fn(|i| load(lanes, 4 * i));
     let groups = m.div_ceil(16);
-    run(m, text, stop, |c| {
+    sink.consume(m, |c| {
         let b = _mm_set1_epi32(c as i32);
         let mut eq = 0;
         for (k, r) in regs.chunks_exact(4).take(groups).enumerate() {
@@ -194,11 +182,11 @@ fn below_u16(c: u32) -> u64 {
 
 /// UCS-2 pattern, SSE2: two compares per 16 units, only for the groups in use.
 #[target_feature(enable = "sse2")]
-pub(crate) fn sse2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) -> Option<usize> {
+pub(crate) fn sse2_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [__m128i; 8] = std::array::from_fn(|i| load(lanes, 8 * i));
     let groups = m.div_ceil(16);
-    run(m, text, stop, |c| {
+    sink.consume(m, |c| {
         let b = _mm_set1_epi16(c as i16);
         let mut eq = 0;
         for (k, r) in regs.chunks_exact(2).take(groups).enumerate() {
@@ -215,10 +203,12 @@ pub(crate) fn sse2_u16<T: Unit>(pattern: &[u16], text: &[T], stop: &AtomicBool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hyyro2003::with_table;
+    use crate::hyyro2003::{Steps, with_table};
     use crate::reference::naive;
+    use crate::units::Unit;
     use proptest::collection::vec;
     use proptest::prelude::*;
+    use std::sync::atomic::AtomicBool;
 
     static NEVER: AtomicBool = AtomicBool::new(false);
 
@@ -259,13 +249,44 @@ mod tests {
     fn check_u32<T: Unit>(p: &[u32], t: &[T]) -> Result<(), TestCaseError> {
         let want = Some(naive(p, t));
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        prop_assert_eq!(unsafe { sse2_u32(p, t, &NEVER) }, want);
+        prop_assert_eq!(
+            unsafe {
+                sse2_u32(
+                    p,
+                    Steps {
+                        text: t,
+                        stop: &NEVER,
+                    },
+                )
+            },
+            want
+        );
         prop_assert_eq!(with_table(p, t, &NEVER), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
-            prop_assert_eq!(unsafe { avx2_u32(p, t, &NEVER) }, want);
+            prop_assert_eq!(
+                unsafe {
+                    avx2_u32(
+                        p,
+                        Steps {
+                            text: t,
+                            stop: &NEVER,
+                        },
+                    )
+                },
+                want
+            );
         }
-        prop_assert_eq!(distance_u32(p, t, &NEVER), want);
+        prop_assert_eq!(
+            with_peq_u32(
+                p,
+                Steps {
+                    text: t,
+                    stop: &NEVER
+                }
+            ),
+            want
+        );
         Ok(())
     }
 
@@ -273,13 +294,44 @@ mod tests {
     fn check_u16<T: Unit>(p: &[u16], t: &[T]) -> Result<(), TestCaseError> {
         let want = Some(naive(p, t));
         // SAFETY: SSE2 is part of the x86-64 baseline.
-        prop_assert_eq!(unsafe { sse2_u16(p, t, &NEVER) }, want);
+        prop_assert_eq!(
+            unsafe {
+                sse2_u16(
+                    p,
+                    Steps {
+                        text: t,
+                        stop: &NEVER,
+                    },
+                )
+            },
+            want
+        );
         prop_assert_eq!(with_table(p, t, &NEVER), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
-            prop_assert_eq!(unsafe { avx2_u16(p, t, &NEVER) }, want);
+            prop_assert_eq!(
+                unsafe {
+                    avx2_u16(
+                        p,
+                        Steps {
+                            text: t,
+                            stop: &NEVER,
+                        },
+                    )
+                },
+                want
+            );
         }
-        prop_assert_eq!(distance_u16(p, t, &NEVER), want);
+        prop_assert_eq!(
+            with_peq_u16(
+                p,
+                Steps {
+                    text: t,
+                    stop: &NEVER
+                }
+            ),
+            want
+        );
         Ok(())
     }
 

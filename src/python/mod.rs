@@ -7,6 +7,7 @@
 
 mod args;
 mod errors;
+mod pairs;
 mod strings;
 
 use crate::{MAX_THREADS, Options, UNICODE_VERSION};
@@ -76,18 +77,17 @@ fn levenshtein_batch(
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
     };
-    // Owned references keep every str alive while the GIL is released, even if
-    // another thread empties the caller's list meanwhile.
-    let held = args::pairs(pairs)?;
-    let pairs = held
-        .iter()
-        .map(args::HeldPair::units)
-        .collect::<PyResult<Vec<_>>>()?;
+    let pairs = pairs::Pairs::read(pairs)?;
+    let (view, len) = (pairs.view(), pairs.len());
     let mut interrupt = None;
     let result = py.detach(|| {
-        crate::levenshtein_batch(&pairs, options, threads, || {
-            errors::poll_signals(&mut interrupt)
-        })
+        crate::levenshtein_batch_by(
+            len,
+            |i| view.get(i),
+            options,
+            threads,
+            || errors::poll_signals(&mut interrupt),
+        )
     });
     errors::finish(result, interrupt)
 }
