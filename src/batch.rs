@@ -12,6 +12,7 @@
 
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
+use crate::graphemes::all_simple;
 use crate::hyyro2003_x4::{self, Pushed, Queue};
 use crate::units::Units;
 use rayon::prelude::*;
@@ -200,32 +201,49 @@ pub fn levenshtein_batch_by<'a>(
         || {
             out.par_chunks_mut(CHUNK)
                 .enumerate()
-                .try_for_each(|(c, chunk)| {
-                    let mut queue = Queue::new();
-                    for (j, slot) in chunk.iter_mut().enumerate() {
-                        if stop.load(Ordering::Relaxed) {
-                            return None;
-                        }
-                        let (a, b) = pair(c * CHUNK + j);
-                        // Plain short pairs go four at a time (see hyyro2003_x4);
-                        // bounds and grapheme clusters take the general path.
-                        if options == Options::default() {
-                            match queue.push(j, a, b) {
-                                Pushed::Done(d) => *slot = d,
-                                Pushed::Queued => {}
-                                Pushed::No => *slot = levenshtein_with_stop(a, b, options, &stop)?,
-                            }
-                        } else {
-                            *slot = levenshtein_with_stop(a, b, options, &stop)?;
-                        }
-                    }
-                    queue.flush(chunk);
-                    Some(())
-                })
+                .try_for_each(|(c, chunk)| fill_chunk(chunk, c * CHUNK, &pair, options, &stop))
         },
         poll,
     )?;
     Ok(out)
+}
+
+/// Bounds up to this take mbleven pair by pair, which beats the four-lane path.
+const MBLEVEN_BOUND: usize = 2;
+
+/// The distances of pairs `first..first + chunk.len()` into `chunk`.
+fn fill_chunk<'a>(
+    chunk: &mut [usize],
+    first: usize,
+    pair: &impl Fn(usize) -> (Units<'a>, Units<'a>),
+    options: Options,
+    stop: &AtomicBool,
+) -> Option<()> {
+    let mut queue = Queue::new();
+    let cap = options
+        .max_distance
+        .map_or(usize::MAX, |k| k.saturating_add(1));
+    let lanes = options.max_distance.is_none_or(|k| k > MBLEVEN_BOUND);
+    for (j, slot) in chunk.iter_mut().enumerate() {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let (a, b) = pair(first + j);
+        // Short pairs go four at a time (see hyyro2003_x4), in grapheme mode too
+        // when every character is a cluster of its own; the rest, one by one.
+        let simple = || all_simple(a) && all_simple(b);
+        if lanes && (!options.grapheme_segmentation || simple()) {
+            match queue.push(j, a, b) {
+                Pushed::Done(d) => *slot = d.min(cap),
+                Pushed::Queued => {}
+                Pushed::No => *slot = levenshtein_with_stop(a, b, options, stop)?,
+            }
+        } else {
+            *slot = levenshtein_with_stop(a, b, options, stop)?;
+        }
+    }
+    queue.flush(chunk, cap);
+    Some(())
 }
 
 /// One distance computed on a worker of the default pool while the calling thread

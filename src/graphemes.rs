@@ -347,7 +347,7 @@ fn has_cr_or_lf(s: &[u8]) -> bool {
 }
 
 /// Whether every character of `s` is simple, so that each is its own cluster.
-fn all_simple(s: Units<'_>) -> bool {
+pub(crate) fn all_simple(s: Units<'_>) -> bool {
     match s {
         // Below U+0300 only CR and LF are not simple.
         Units::U8(s) => !has_cr_or_lf(s),

@@ -88,8 +88,9 @@ impl<'a> Queue<'a> {
         Pushed::Queued
     }
 
-    /// Computes every queued pair into `out[slot]` and empties the queue.
-    pub(crate) fn flush(&mut self, out: &mut [usize]) {
+    /// Computes every queued pair into `out[slot]`, capped at `cap`, and
+    /// empties the queue.
+    pub(crate) fn flush(&mut self, out: &mut [usize], cap: usize) {
         let order = self.by_text_length();
         let order = &order[..self.entries.len()];
         #[cfg(target_arch = "x86_64")]
@@ -108,12 +109,12 @@ impl<'a> Queue<'a> {
             #[cfg(not(target_arch = "x86_64"))]
             let d = group.map(one);
             for (e, d) in group.iter().zip(d) {
-                out[e.slot] = d;
+                out[e.slot] = d.min(cap);
             }
         }
         for &i in groups.remainder() {
             let e = &self.entries[usize::from(i)];
-            out[e.slot] = one(e);
+            out[e.slot] = one(e).min(cap);
         }
         self.entries.clear();
     }
@@ -309,7 +310,7 @@ mod tests {
                         Pushed::No => out[i] = naive(a, b),
                     }
                 }
-                queue.flush(&mut out);
+                queue.flush(&mut out, usize::MAX);
                 prop_assert_eq!(&out, &want);
             }
         }

@@ -280,15 +280,26 @@ def batches(draw):
     return [list(p) if draw(st.booleans()) else p for p in pairs]
 
 
-@settings(max_examples=150)
+@settings(max_examples=200)
 @given(
     batches(),
     st.sampled_from([None, 1, 2, 3, 4]),
     st.booleans(),
+    st.sampled_from([None, None, 0, 1, 2, 3, 5, 40, 70]),
 )
-def test_batch_equals_per_call_results(lev, pairs, num_threads, grapheme):
-    expected = [lev.levenshtein(a, b, grapheme_segmentation=grapheme) for a, b in pairs]
-    got = lev.levenshtein_batch(pairs, num_threads=num_threads, grapheme_segmentation=grapheme)
+def test_batch_equals_per_call_results(lev, pairs, num_threads, grapheme, max_distance):
+    # Plain short pairs take the four-lane path in a batch and the one-word kernel
+    # per call; bounds and grapheme clusters take the general path in both.
+    expected = [
+        lev.levenshtein(a, b, grapheme_segmentation=grapheme, max_distance=max_distance)
+        for a, b in pairs
+    ]
+    got = lev.levenshtein_batch(
+        pairs,
+        num_threads=num_threads,
+        grapheme_segmentation=grapheme,
+        max_distance=max_distance,
+    )
     assert got == expected
 
 
