@@ -68,6 +68,48 @@ fn narrow<T: TryFrom<u32>>(s: &[u32]) -> Option<Vec<T>> {
 }
 
 /// Checks every width the pair fits in, in both argument orders.
+/// Up to a word and a bit, with symbols of every width (tiny alphabets, Latin-1,
+/// surrogates, astral).
+fn seq_up_to_word() -> impl Strategy<Value = Vec<u32>> {
+    let symbol = prop_oneof![
+        3 => 0u32..3,
+        2 => 0u32..256,
+        1 => 0xD7F0u32..0xD810,
+        1 => 0x1_F600u32..0x1_F603,
+    ];
+    let width = prop_oneof![Just(0x1_F603u32), Just(0xFFFF), Just(0xFF)];
+    (width, 0usize..=66).prop_flat_map(move |(max, n)| {
+        vec(symbol.clone().prop_map(move |c| c.min(max)), n)
+    })
+}
+
+/// A string kept in the narrowest width that holds it, as CPython stores it.
+enum Stored {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Stored {
+    fn new(s: &[u32]) -> Self {
+        if let Some(v) = narrow::<u8>(s) {
+            Stored::U8(v)
+        } else if let Some(v) = narrow::<u16>(s) {
+            Stored::U16(v)
+        } else {
+            Stored::U32(s.to_vec())
+        }
+    }
+
+    fn units(&self) -> Units<'_> {
+        match self {
+            Stored::U8(v) => Units::U8(v),
+            Stored::U16(v) => Units::U16(v),
+            Stored::U32(v) => Units::U32(v),
+        }
+    }
+}
+
 fn check_all_widths(a: &[u32], b: &[u32]) -> Result<(), TestCaseError> {
     let want = naive(a, b);
     prop_assert_eq!(levenshtein(Units::U32(a), Units::U32(b), CP), want);
@@ -109,6 +151,25 @@ proptest! {
     #[test]
     fn related_non_latin_match_reference((a, b) in related(0x10_FFFF, 300)) {
         check_all_widths(&a, &b)?;
+    }
+
+    /// Batches long enough to fill several chunks (and groups of four lanes with
+    /// a remainder), of strings stored in their narrowest width as CPython would,
+    /// mostly within one word so that the four-lane path takes them.
+    #[test]
+    fn batch_of_narrowest_widths_equals_reference(
+        pairs in vec((seq_up_to_word(), seq_up_to_word()), 0..300),
+        threads in 1usize..4,
+        k in prop_oneof![Just(None), (0usize..70).prop_map(Some)],
+    ) {
+        let stored: Vec<_> = pairs.iter().map(|(a, b)| (Stored::new(a), Stored::new(b))).collect();
+        let units: Vec<_> = stored.iter().map(|(a, b)| (a.units(), b.units())).collect();
+        let want: Vec<usize> = pairs
+            .iter()
+            .map(|(a, b)| naive(a, b).min(k.map_or(usize::MAX, |k| k + 1)))
+            .collect();
+        let options = Options { max_distance: k, ..CP };
+        prop_assert_eq!(levenshtein_batch(&units, options, Some(threads), || false), Ok(want));
     }
 
     #[test]
