@@ -172,9 +172,17 @@ pub fn levenshtein_batch(
 }
 
 /// Pairs handed to a worker at a time: enough that the per-chunk bookkeeping
-/// vanishes next to ~50 ns pairs, few enough that rayon can still balance
-/// batches whose pairs differ a thousandfold in length.
+/// vanishes next to ~50 ns pairs and the four-lane path has pairs to sort, few
+/// enough that rayon can still balance batches whose pairs differ a thousandfold
+/// in length.
 const CHUNK: usize = hyyro2003_x4::QUEUE;
+
+/// The chunk size for `len` pairs on `threads` threads: [`CHUNK`], or less for
+/// small batches, so that every thread gets several chunks to steal (a batch of
+/// eight long pairs must not land on one thread).
+fn chunk_size(len: usize, threads: usize) -> usize {
+    (len / (8 * threads)).clamp(1, CHUNK)
+}
 
 /// [`levenshtein_batch`] over pairs `0..len` produced by `pair(i)` on the
 /// workers, so that a caller need not build a slice of all pairs first (the
@@ -199,9 +207,10 @@ pub fn levenshtein_batch_by<'a>(
         &pool,
         &stop,
         || {
-            out.par_chunks_mut(CHUNK)
+            let size = chunk_size(len, pool.current_num_threads());
+            out.par_chunks_mut(size)
                 .enumerate()
-                .try_for_each(|(c, chunk)| fill_chunk(chunk, c * CHUNK, &pair, options, &stop))
+                .try_for_each(|(c, chunk)| fill_chunk(chunk, c * size, &pair, options, &stop))
         },
         poll,
     )?;
@@ -270,6 +279,15 @@ pub fn levenshtein_interruptible(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_batches_are_split_for_every_thread() {
+        assert_eq!(chunk_size(8, 2), 1, "eight long pairs, one per chunk");
+        assert_eq!(chunk_size(0, 4), 1);
+        assert!(chunk_size(200, 2) * 2 * 4 <= 200);
+        assert_eq!(chunk_size(1 << 14, 2), CHUNK);
+        assert_eq!(chunk_size(1 << 20, MAX_THREADS), CHUNK);
+    }
 
     #[test]
     fn thread_counts_outside_range_are_rejected() {

@@ -78,9 +78,8 @@ fn seq_up_to_word() -> impl Strategy<Value = Vec<u32>> {
         1 => 0x1_F600u32..0x1_F603,
     ];
     let width = prop_oneof![Just(0x1_F603u32), Just(0xFFFF), Just(0xFF)];
-    (width, 0usize..=66).prop_flat_map(move |(max, n)| {
-        vec(symbol.clone().prop_map(move |c| c.min(max)), n)
-    })
+    (width, 0usize..=66)
+        .prop_flat_map(move |(max, n)| vec(symbol.clone().prop_map(move |c| c.min(max)), n))
 }
 
 /// A string kept in the narrowest width that holds it, as CPython stores it.

@@ -104,3 +104,54 @@ def test_the_measurement_sees_an_8_mib_allocation():
         SCRIPT.format(case="random-ascii", grapheme=False, work=work), timeout=120
     )
     assert result["added_kib"] > LIMIT_KIB, result
+
+
+# ------------------------------------------------------------------------------------------
+# A batch of many short pairs: a few pointers per pair, not copies of the strings
+# ------------------------------------------------------------------------------------------
+
+BATCH_PAIRS = 300_000
+
+MAKE_PAIRS = """
+def make_pairs(count):
+    rng = random.Random(5)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    def one():
+        return "".join(rng.choices(alphabet, k=rng.randint(1, 50)))
+    return [(one(), one()) for _ in range(count)]
+"""
+
+BATCH_SCRIPT = (
+    "import gc, json, random, re\n"
+    + MAKE_PAIRS
+    + """
+def status():
+    text = open("/proc/self/status").read()
+    return {{k: int(re.search(k + r":\\s+(\\d+)", text).group(1)) for k in ("VmRSS", "VmHWM")}}
+
+import pyo3_levenshtein as m
+pairs = make_pairs({count})
+gc.collect()
+m.levenshtein_batch(pairs[:1000], num_threads=2)  # warm up the pool
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+before = status()
+result = m.levenshtein_batch(pairs, num_threads=2)  # the result list stays alive
+after = status()
+print(json.dumps({{"sum": sum(result), "count": len(result),
+                  "added_kib": after["VmHWM"] - before["VmRSS"]}}))
+"""
+)
+
+
+def test_batch_of_short_pairs_adds_at_most_40_bytes_per_pair_result_included():
+    # The private copy of the list (8 bytes per pair), the results in Rust (8) and the
+    # result list (8), plus allocator slack; the seed's batch spent ~150 bytes per pair.
+    result = run_python_json(BATCH_SCRIPT.format(count=BATCH_PAIRS), timeout=120)
+    namespace = {"random": random}
+    exec(MAKE_PAIRS, namespace)
+    pairs = namespace["make_pairs"](BATCH_PAIRS)
+    assert result["count"] == BATCH_PAIRS
+    assert result["sum"] == sum(RFLevenshtein.distance(a, b) for a, b in pairs)
+    per_pair = result["added_kib"] * 1024 / BATCH_PAIRS
+    assert per_pair <= 40, f"peak RSS grew by {per_pair:.1f} bytes per pair"
