@@ -13,7 +13,7 @@
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
 use crate::graphemes::all_simple;
-use crate::hyyro2003_x4::{self, Pushed, Queue};
+use crate::hyyro2003_pairs::{self, Pushed, Queue};
 use crate::units::Units;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -175,7 +175,7 @@ pub fn levenshtein_batch(
 /// vanishes next to ~50 ns pairs and the four-lane path has pairs to sort, few
 /// enough that rayon can still balance batches whose pairs differ a thousandfold
 /// in length.
-const CHUNK: usize = hyyro2003_x4::QUEUE;
+const CHUNK: usize = hyyro2003_pairs::QUEUE;
 
 /// The chunk size for `len` pairs on `threads` threads: [`CHUNK`], or less for
 /// small batches, so that every thread gets several chunks to steal (a batch of
@@ -238,7 +238,7 @@ fn fill_chunk<'a>(
             return None;
         }
         let (a, b) = pair(first + j);
-        // Short pairs go four at a time (see hyyro2003_x4), in grapheme mode too
+        // Short pairs go four at a time (see hyyro2003_pairs), in grapheme mode too
         // when every character is a cluster of its own; the rest, one by one.
         let simple = || all_simple(a) && all_simple(b);
         if lanes && (!options.grapheme_segmentation || simple()) {

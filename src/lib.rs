@@ -11,7 +11,7 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
-mod hyyro2003_x4;
+mod hyyro2003_pairs;
 mod mbleven2018;
 mod myers1999;
 mod pattern_match;
