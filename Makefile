@@ -7,7 +7,7 @@ export PYO3_PYTHON := $(abspath $(VPY))
 
 .DEFAULT_GOAL := all
 
-.PHONY: help all venv develop fmt lint test test-rust test-python bench wheel fuzz clean
+.PHONY: help all venv develop fmt lint test test-rust test-python bench bench-batch wheel fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +45,12 @@ test-python: develop ## pytest against the installed extension
 
 test: venv develop lint test-rust test-python ## everything CI runs
 
-bench: develop ## compare with the peers (prints the README table)
+bench: develop ## compare with the peers (prints the README tables)
 	$(VPY) benchmarks/compare.py
+	$(VPY) benchmarks/batch.py
+
+bench-batch: develop ## levenshtein_batch against cpdist, 1,000,000 pairs, memory
+	$(VPY) benchmarks/batch.py
 
 fuzz: ## fuzz the dispatching entry point against the reference (needs cargo-fuzz; 5 minutes)
 	cd fuzz && cargo fuzz run dispatch -s none -- -max_total_time=300

@@ -19,6 +19,10 @@ Workloads (all pairs are ``(a, b)`` tuples of ``str``):
 * ``W5``: one pair of 100,000-character ASCII alnum strings per case (see
   ``make_w5``): ``mut`` (``b`` is ``a`` after 2,000 random edits) and ``rand``
   (unrelated).  ``compare.py`` times it in a fresh process per library and case.
+
+``make_many_pairs`` (not in peers.py) builds W1-like data in bulk for
+``batch.py``'s million-pair row: fresh random strings, so no cache sees the
+same pair twice.
 """
 
 from __future__ import annotations
@@ -166,6 +170,42 @@ def make_w5(case: str) -> tuple[str, str]:
     if case == "mut":
         return a, _apply_random_edits(rng, a, W5_EDITS)
     return a, _random_string(rng, W5_LENGTH)
+
+
+MANY_PAIRS_SEED = SEED + 1_000_000
+# Bytes below 248 = 4 * 62 map onto ALNUM uniformly (b % 62); the rest are dropped.
+_ALNUM_BYTES = bytes(ord(ALNUM[i % len(ALNUM)]) for i in range(256))
+_DROP_BYTES = bytes(range(4 * len(ALNUM), 256))
+
+
+def make_many_pairs(count: int, seed: int = MANY_PAIRS_SEED) -> list[tuple[str, str]]:
+    """``count`` W1-like pairs (lengths U(1, 50), ASCII letters and digits),
+    deterministic for a given seed.
+
+    Not drawn character by character as W1 is (50 million ``rng.choice`` calls
+    would take half a minute): random bytes are mapped onto the alphabet in one
+    ``bytes.translate`` and the text is cut into strings of random lengths.
+    """
+    rng = random.Random(seed)
+    lengths = rng.choices(range(1, 51), k=2 * count)
+    total = sum(lengths)
+    chunks: list[bytes] = []
+    have = 0
+    while have < total:
+        # 248/256 of the bytes survive; ask for a little more than is missing.
+        raw = rng.randbytes((total - have) * 33 // 32 + 64)
+        chunk = raw.translate(_ALNUM_BYTES, _DROP_BYTES)
+        chunks.append(chunk)
+        have += len(chunk)
+    text = b"".join(chunks)[:total].decode("ascii")
+    pairs = []
+    pos = 0
+    for i in range(0, 2 * count, 2):
+        mid = pos + lengths[i]
+        end = mid + lengths[i + 1]
+        pairs.append((text[pos:mid], text[mid:end]))
+        pos = end
+    return pairs
 
 
 def fingerprint(pairs: list[tuple[str, str]]) -> str:
