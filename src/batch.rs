@@ -10,13 +10,15 @@
 //! every pool here is tied to the process id that built it, and a child process
 //! builds fresh ones (the parent's threads do not exist in the child).
 
+use crate::distance::code_points;
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
-use crate::graphemes::all_simple;
-use crate::hyyro2003_pairs::{self, Pushed, Queue};
+use crate::graphemes::{all_simple, with_cluster_ids_of};
+use crate::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
 use crate::units::Units;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -228,31 +230,108 @@ fn fill_chunk<'a>(
     options: Options,
     stop: &AtomicBool,
 ) -> Option<()> {
-    let mut queue = Queue::new();
-    let cap = options
-        .max_distance
-        .map_or(usize::MAX, |k| k.saturating_add(1));
     let lanes = options.max_distance.is_none_or(|k| k > MBLEVEN_BOUND);
+    if options.grapheme_segmentation && lanes {
+        // Grapheme mode interns each pair's clusters into per-thread buffers that
+        // the next pair reuses; pairs short enough for the lanes keep a copy in
+        // this thread's arena until the chunk is done.
+        return ARENA.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut arena) => {
+                arena.resize(CHUNK * 2 * MAX_LEN, 0);
+                fill_chunk_in(chunk, first, pair, options, stop, &mut arena)
+            }
+            Err(_) => fill_chunk_in(
+                chunk,
+                first,
+                pair,
+                options,
+                stop,
+                &mut vec![0; chunk.len() * 2 * MAX_LEN],
+            ),
+        });
+    }
+    fill_chunk_in(chunk, first, pair, options, stop, &mut [])
+}
+
+thread_local! {
+    /// Room for the cluster ids of a chunk of pairs (see [`fill_chunk`]).
+    static ARENA: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`fill_chunk`] with `arena` (at least 2 · [`MAX_LEN`] units per pair in
+/// grapheme mode) to keep cluster ids in.
+fn fill_chunk_in<'a>(
+    chunk: &mut [usize],
+    first: usize,
+    pair: &impl Fn(usize) -> (Units<'a>, Units<'a>),
+    options: Options,
+    stop: &AtomicBool,
+    arena: &mut [u32],
+) -> Option<()> {
+    let k = options.max_distance.unwrap_or(usize::MAX);
+    let cap = k.saturating_add(1);
+    let lanes = k > MBLEVEN_BOUND;
+    let mut free = arena;
+    let mut queue = Queue::new();
     for (j, slot) in chunk.iter_mut().enumerate() {
         if stop.load(Ordering::Relaxed) {
             return None;
         }
         let (a, b) = pair(first + j);
-        // Short pairs go four at a time (see hyyro2003_pairs), in grapheme mode too
-        // when every character is a cluster of its own; the rest, one by one.
-        let simple = || all_simple(a) && all_simple(b);
-        if lanes && (!options.grapheme_segmentation || simple()) {
-            match queue.push(j, a, b) {
-                Pushed::Done(d) => *slot = d.min(cap),
-                Pushed::Queued => {}
-                Pushed::No => *slot = levenshtein_with_stop(a, b, options, stop)?,
+        if !options.grapheme_segmentation {
+            // Short pairs go several at a time (see hyyro2003_pairs), the rest one by one.
+            if lanes {
+                match queue.push(j, a, b) {
+                    Pushed::Done(d) => *slot = d.min(cap),
+                    Pushed::Queued => {}
+                    Pushed::No => *slot = code_points(a, b, k, stop)?,
+                }
+            } else {
+                *slot = code_points(a, b, k, stop)?;
             }
-        } else {
-            *slot = levenshtein_with_stop(a, b, options, stop)?;
+            continue;
+        }
+        let simple = (all_simple(a), all_simple(b));
+        let d = with_cluster_ids_of(a, b, simple, |ia, ib| {
+            if !lanes || ia.len() > MAX_LEN || ib.len() > MAX_LEN {
+                return code_points(ia, ib, k, stop);
+            }
+            // A simple string is its own id sequence: keep the original.
+            let ia = if simple.0 {
+                a
+            } else {
+                Units::U32(keep(&mut free, ia))
+            };
+            let ib = if simple.1 {
+                b
+            } else {
+                Units::U32(keep(&mut free, ib))
+            };
+            match queue.push(j, ia, ib) {
+                Pushed::Done(d) => Some(d),
+                Pushed::Queued => Some(QUEUED),
+                Pushed::No => unreachable!("both sides fit a lane"),
+            }
+        })?;
+        if d != QUEUED {
+            *slot = d.min(cap);
         }
     }
     queue.flush(chunk, cap);
     Some(())
+}
+
+/// Stands for "computed at the next flush" (no distance comes near it).
+const QUEUED: usize = usize::MAX;
+
+/// Copies `ids` (at most [`MAX_LEN`]) to the front of `free` and returns the copy.
+fn keep<'x>(free: &mut &'x mut [u32], ids: Units<'_>) -> &'x [u32] {
+    let (head, rest) = std::mem::take(free).split_at_mut(ids.len());
+    for (i, slot) in head.iter_mut().enumerate() {
+        *slot = ids.get(i);
+    }
+    *free = rest;
+    head
 }
 
 /// One distance computed on a worker of the default pool while the calling thread

@@ -369,7 +369,18 @@ pub(crate) fn with_cluster_ids<R>(
     b: Units<'_>,
     f: impl FnOnce(Units<'_>, Units<'_>) -> R,
 ) -> R {
-    let (simple_a, simple_b) = (all_simple(a), all_simple(b));
+    with_cluster_ids_of(a, b, (all_simple(a), all_simple(b)), f)
+}
+
+/// [`with_cluster_ids`] for a caller that already knows which strings are
+/// [`all_simple`] (the batch runner asks first, to send simple pairs elsewhere).
+pub(crate) fn with_cluster_ids_of<R>(
+    a: Units<'_>,
+    b: Units<'_>,
+    (simple_a, simple_b): (bool, bool),
+    f: impl FnOnce(Units<'_>, Units<'_>) -> R,
+) -> R {
+    debug_assert_eq!((simple_a, simple_b), (all_simple(a), all_simple(b)));
     if simple_a && simple_b {
         return f(a, b);
     }
