@@ -53,11 +53,13 @@ fn probe_simple(c: char) -> bool {
 const PROBED_LOW: u32 = 0x2_0000;
 const PROBED_TAGS: std::ops::Range<u32> = 0xE_0000..0xE_1000;
 
-fn simple_table() -> &'static [u64] {
-    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+/// Words of the simple-character bit table (see [`simple_table`]).
+const TABLE_WORDS: usize = (PROBED_LOW as usize + (PROBED_TAGS.end - PROBED_TAGS.start) as usize).div_ceil(64);
+
+fn simple_table() -> &'static [u64; TABLE_WORDS] {
+    static TABLE: OnceLock<Box<[u64; TABLE_WORDS]>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let total = PROBED_LOW + PROBED_TAGS.len() as u32;
-        let mut bits = vec![0u64; total.div_ceil(64) as usize];
+        let mut bits = Box::new([0u64; TABLE_WORDS]);
         let probed = (0..PROBED_LOW).chain(PROBED_TAGS);
         for (i, cp) in probed.enumerate() {
             // Surrogates are segmented as U+FFFD, which is simple.
@@ -68,8 +70,10 @@ fn simple_table() -> &'static [u64] {
     })
 }
 
+/// A fixed-size table, so that look-ups need no bounds check: they sit in the
+/// per-character loops of grapheme mode.
 #[inline]
-fn is_simple(table: &[u64], cp: u32) -> bool {
+fn is_simple(table: &[u64; TABLE_WORDS], cp: u32) -> bool {
     let i = if cp < PROBED_LOW {
         cp
     } else if PROBED_TAGS.contains(&cp) {
