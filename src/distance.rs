@@ -10,12 +10,15 @@
 //! | k <= 2, or k = 3 and n > 64                 | [mbleven](crate::mbleven2018)               | O(m + n) per model   |
 //! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::hyyro2003)              | O(m)                 |
 //! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
-//! | m > 64, with a bound                        | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
+//! | m > 64, a bound whose band fits a word (k < 64), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), often O(k) (early exit) |
+//! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
 //! | m > 64, no bound                            | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
 
+#[cfg(target_arch = "x86_64")]
+use crate::hyyro2003_band;
 use crate::pattern_match::BlockTable;
 use crate::units::{Unit, Units};
 use crate::{graphemes, hyyro2003, mbleven2018, myers1999, with_slices};
@@ -121,6 +124,11 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
         return hyyro2003::distance(pattern, text, stop);
     }
     if k < text.len() {
+        // A bound whose band fits in a word: one word per column, no table.
+        #[cfg(target_arch = "x86_64")]
+        if hyyro2003_band::fits(k, text.len() - pattern.len()) && hyyro2003_band::available() {
+            return hyyro2003_band::distance(pattern, text, k, stop);
+        }
         return myers1999::distance(pattern, text, k, None, stop);
     }
     // No useful bound: try bands that double from 128. A band too narrow for the

@@ -11,6 +11,8 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
+#[cfg(target_arch = "x86_64")]
+mod hyyro2003_band;
 mod mbleven2018;
 mod myers1999;
 mod pattern_match;
