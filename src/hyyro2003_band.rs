@@ -172,23 +172,28 @@ impl Kernel {
 /// Where column j's window (pattern units s = j - A - 1 .. s + 64) is read from:
 /// while s < 0 from a copy of the pattern's head after 64 padding units, while
 /// the window lies inside the pattern from the pattern itself, and at the end
-/// from a copy of its last 64 units followed by padding.
-struct Windows<P> {
-    head: [P; PAD],
-    tail: [P; PAD],
+/// from a copy of its last 64 units followed by padding (made only when a run
+/// gets there: most runs with a small bound stop long before).
+fn head<P: Unit + Default>(pattern: &[P]) -> [P; PAD] {
+    let mut head = [P::default(); PAD];
+    if let Some(first) = pattern.first_chunk::<64>() {
+        // A copy of known size is a few vector moves, not a call to memcpy.
+        head[64..128].copy_from_slice(first);
+    } else {
+        head[64..64 + pattern.len()].copy_from_slice(pattern);
+    }
+    head
 }
 
-impl<P: Unit + Default> Windows<P> {
-    fn new(pattern: &[P]) -> Self {
-        let m = pattern.len();
-        let mut head = [P::default(); PAD];
-        let h = m.min(64);
-        head[64..64 + h].copy_from_slice(&pattern[..h]);
-        let mut tail = [P::default(); PAD];
-        let t = m.min(64);
-        tail[64 - t..64].copy_from_slice(&pattern[m - t..]);
-        Windows { head, tail }
+/// See [`head`]: the pattern's last 64 units (or all of a shorter one) end at 64.
+fn tail<P: Unit + Default>(pattern: &[P]) -> [P; PAD] {
+    let mut tail = [P::default(); PAD];
+    if let Some(last) = pattern.last_chunk::<64>() {
+        tail[..64].copy_from_slice(last);
+    } else {
+        tail[64 - pattern.len()..64].copy_from_slice(pattern);
     }
+    tail
 }
 
 /// Runs the band over `text` with masks `mask(ptr, c)` of the `lanes` (32 or 64)
@@ -205,10 +210,10 @@ fn run<P: Unit + Default, T: Unit>(
     let (m, n) = (pattern.len(), text.len());
     let mut kernel = Kernel::new(m, n, k);
     let above = above(k, n - m);
-    let windows = Windows::new(pattern);
+    let head_copy = head(pattern);
     // Column j (1-based) reads pattern units from s = j - A - 1; text[i] is column i + 1.
     let head_end = if m < lanes { n } else { above.min(n) };
-    let head = windows.head.as_ptr();
+    let head = head_copy.as_ptr();
     // The i-th column reads from s = i - A, i.e. head[64 + i - A] (>= 1 since A <= 63).
     let flow = kernel.columns(&text[..head_end], stop, |i, c| {
         mask(head.wrapping_add(64 + i).wrapping_sub(above), c)
@@ -229,7 +234,8 @@ fn run<P: Unit + Default, T: Unit>(
         return r;
     }
     // The rest: s > m - lanes, read from tail[s - (m - 64)].
-    let tail = windows.tail.as_ptr();
+    let tail_copy = tail(pattern);
+    let tail = tail_copy.as_ptr();
     let first_s = mid_end - above; // s of text[mid_end] is mid_end + 1 - A - 1.
     let flow = kernel.columns(&text[mid_end..], stop, |i, c| {
         mask(tail.wrapping_add(first_s + i + 64).wrapping_sub(m), c)
