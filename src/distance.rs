@@ -12,7 +12,8 @@
 //! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
 //! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits a word (k <= 63), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
 //! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
-//! | m > 64, no bound                            | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//! | 64 < m <= 512, no bound                     | [Myers 1999, 2..=8 blocks unrolled](crate::myers1999_fixed) | O(⌈m/64⌉ · n) |
+//! | m > 512, no bound                           | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
@@ -21,7 +22,7 @@
 use crate::hyyro2003_band;
 use crate::pattern_match::BlockTable;
 use crate::units::{Unit, Units};
-use crate::{graphemes, hyyro2003, mbleven2018, myers1999, with_slices};
+use crate::{graphemes, hyyro2003, mbleven2018, myers1999, myers1999_fixed, with_slices};
 use std::sync::atomic::AtomicBool;
 
 /// What to compare, and how far to look.
@@ -147,6 +148,10 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
             return hyyro2003_band::distance(pattern, text, k, stop);
         }
         return myers1999::distance(pattern, text, k, None, stop);
+    }
+    // No useful bound, and few blocks: every block of every column, unrolled.
+    if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS {
+        return myers1999_fixed::distance(pattern, text, stop);
     }
     // No useful bound: try bands that double from 128. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated

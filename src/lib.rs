@@ -15,6 +15,7 @@ mod hyyro2003;
 mod hyyro2003_band;
 mod mbleven2018;
 mod myers1999;
+mod myers1999_fixed;
 mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;
