@@ -13,7 +13,7 @@
 //! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits a word (k <= 63), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
 //! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
 //! | 64 < m <= 512, no bound                     | [Myers 1999, 2..=8 blocks unrolled](crate::myers1999_fixed) | O(⌈m/64⌉ · n) |
-//! | m > 512, no bound                           | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//! | m > 512, no bound                           | the diagonal band with k = 63, then Myers 1999 with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
@@ -152,6 +152,16 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
     // No useful bound, and few blocks: every block of every column, unrolled.
     if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS {
         return myers1999_fixed::distance(pattern, text, stop);
+    }
+    // Long and possibly similar: first the one-word band with k = 63, which
+    // costs a word per column and no table, and on unrelated strings gives up
+    // after about 70 columns.
+    #[cfg(target_arch = "x86_64")]
+    if hyyro2003_band::fits(63, text.len() - pattern.len()) && hyyro2003_band::available() {
+        let d = hyyro2003_band::distance(pattern, text, 63, stop)?;
+        if d <= 63 {
+            return Some(d);
+        }
     }
     // No useful bound: try bands that double from 128. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated
