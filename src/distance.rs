@@ -7,18 +7,22 @@
 //! |---------------------------------------------|---------------------------------------------|----------------------|
 //! | n - m > k                                   | none: k + 1 (length difference bound)       | O(1)                 |
 //! | m = 0                                       | none: n                                     | O(1)                 |
-//! | k <= 2, or k = 3 and n > 64                 | [mbleven](crate::mbleven2018)               | O(m + n) per model   |
+//! | k <= 2, or k = 3 and n > 64 (but not m > 64 with AVX2) | [mbleven](crate::mbleven2018)  | O(m + n) per model   |
 //! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::hyyro2003)              | O(m)                 |
 //! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
-//! | m > 64, with a bound                        | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
-//! | m > 64, no bound                            | the same, with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits a word (k <= 63), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
+//! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
+//! | 64 < m <= 512, no bound                     | [Myers 1999, 2..=8 blocks unrolled](crate::myers1999_fixed) | O(⌈m/64⌉ · n) |
+//! | m > 512, no bound                           | the diagonal band with k = 63, then Myers 1999 with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
 
+#[cfg(target_arch = "x86_64")]
+use crate::hyyro2003_band;
 use crate::pattern_match::BlockTable;
 use crate::units::{Unit, Units, common_affixes};
-use crate::{graphemes, hyyro2003, mbleven2018, myers1999, with_slices};
+use crate::{graphemes, hyyro2003, mbleven2018, myers1999, myers1999_fixed, with_slices};
 use std::sync::atomic::AtomicBool;
 
 /// What to compare, and how far to look.
@@ -89,8 +93,11 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Op
     }
     // mbleven tries a handful of edit scripts, each abandoned at its first
     // unaffordable mismatch: measured faster than the bit-parallel kernels for
-    // k <= 2 on short strings, and for k = 3 once a string is longer than a word.
-    if k <= 2 || (k == 3 && a.len().max(b.len()) > 64) {
+    // k <= 2, and for k = 3 once a string is longer than a word, except against
+    // the diagonal band (both longer than a word), whose 7 models cost more
+    // (callgrind: 450 vs 670 instructions on unrelated pairs of length 100..500
+    // or 5,000, 640 vs 570 on 5,000 units with 5% edits).
+    if k <= 2 || (k == 3 && a.len().max(b.len()) > 64 && !band_fits(a.len().min(b.len()), k)) {
         return Some(mbleven2018::distance(a, b, k));
     }
     // The one-word kernel costs one serial chain of word operations per text
@@ -104,13 +111,46 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Op
     d.map(|d| d.min(cap))
 }
 
+/// Whether the diagonal band kernel takes a pattern of `m` units with bound `k`
+/// (against a text at most k longer, or the length bound has answered already).
+fn band_fits(m: usize, k: usize) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        m > 64 && k < 63 && hyyro2003_band::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (m, k);
+        false
+    }
+}
+
 /// `pattern` (m units) is not longer than `text` (n > 64 units).
 fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
     if pattern.len() <= 64 {
         return hyyro2003::distance(pattern, text, stop);
     }
     if k < text.len() {
+        // A bound whose band fits in a word: one word per column, no table.
+        #[cfg(target_arch = "x86_64")]
+        if hyyro2003_band::fits(k, text.len() - pattern.len()) && hyyro2003_band::available() {
+            return hyyro2003_band::distance(pattern, text, k, stop);
+        }
         return myers1999::distance(pattern, text, k, None, stop);
+    }
+    // No useful bound, and few blocks: every block of every column, unrolled.
+    if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS {
+        return myers1999_fixed::distance(pattern, text, stop);
+    }
+    // Long and possibly similar: first the one-word band with k = 63, which
+    // costs a word per column and no table, and on unrelated strings gives up
+    // after about 70 columns.
+    #[cfg(target_arch = "x86_64")]
+    if hyyro2003_band::fits(63, text.len() - pattern.len()) && hyyro2003_band::available() {
+        let d = hyyro2003_band::distance(pattern, text, 63, stop)?;
+        if d <= 63 {
+            return Some(d);
+        }
     }
     // No useful bound: try bands that double from 128. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated

@@ -11,9 +11,12 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
+#[cfg(target_arch = "x86_64")]
+mod hyyro2003_band;
 mod hyyro2003_pairs;
 mod mbleven2018;
 mod myers1999;
+mod myers1999_fixed;
 mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;

@@ -253,6 +253,79 @@ proptest! {
     }
 }
 
+/// Bounds on both sides of the one-word band's edge (A + B + 1 = 63, 64, 65
+/// diagonals, i.e. k = 61..=66 depending on the parity of the length difference),
+/// small bounds, and the distance itself and its neighbours.
+fn band_bounds(d: usize) -> Vec<usize> {
+    let mut ks: Vec<usize> = (0..=6).chain(29..=34).chain(60..=67).collect();
+    ks.extend([d.saturating_sub(1), d, d + 1]);
+    ks
+}
+
+/// The bounded distance in every width the pair fits in, in both argument orders.
+fn check_bounded_widths(a: &[u32], b: &[u32], d: usize, k: usize) -> Result<(), TestCaseError> {
+    let want = d.min(k + 1);
+    let o = bounded(k);
+    prop_assert_eq!(
+        levenshtein(Units::U32(a), Units::U32(b), o),
+        want,
+        "k = {}",
+        k
+    );
+    prop_assert_eq!(
+        levenshtein(Units::U32(b), Units::U32(a), o),
+        want,
+        "k = {}",
+        k
+    );
+    if let (Some(a16), Some(b16)) = (narrow::<u16>(a), narrow::<u16>(b)) {
+        prop_assert_eq!(levenshtein(Units::U16(&a16), Units::U16(&b16), o), want);
+        prop_assert_eq!(levenshtein(Units::U16(&b16), Units::U32(a), o), want);
+    }
+    if let Some(a8) = narrow::<u8>(a) {
+        prop_assert_eq!(levenshtein(Units::U8(&a8), Units::U32(b), o), want);
+        prop_assert_eq!(levenshtein(Units::U32(b), Units::U8(&a8), o), want);
+        if let Some(b16) = narrow::<u16>(b) {
+            prop_assert_eq!(levenshtein(Units::U16(&b16), Units::U8(&a8), o), want);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 250, ..ProptestConfig::default() })]
+
+    /// The diagonal band kernel (m > 64, k < 64) and its neighbours in the dispatch.
+    #[test]
+    fn bounded_band_edges_latin1((a, b) in related(255, 300)) {
+        let d = naive(&a, &b);
+        for k in band_bounds(d) {
+            check_bounded_widths(&a, &b, d, k)?;
+        }
+    }
+
+    #[test]
+    fn bounded_band_edges_wide((a, b) in related(0x10_FFFF, 300)) {
+        let d = naive(&a, &b);
+        for k in band_bounds(d) {
+            check_bounded_widths(&a, &b, d, k)?;
+        }
+    }
+
+    /// Surrogates and units whose low bytes collide with Latin-1 ones.
+    #[test]
+    fn bounded_band_colliding_units(
+        (a, b) in related(3, 300),
+        lift in prop::sample::select(vec![0u32, 0x100, 0xD800, 0x1_0000, 0x11_0000]),
+    ) {
+        let b: Vec<u32> = b.iter().enumerate().map(|(i, &c)| if i % 3 == 0 { c | lift } else { c }).collect();
+        let d = naive(&a, &b);
+        for k in band_bounds(d) {
+            check_bounded_widths(&a, &b, d, k)?;
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
