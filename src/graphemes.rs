@@ -54,7 +54,8 @@ const PROBED_LOW: u32 = 0x2_0000;
 const PROBED_TAGS: std::ops::Range<u32> = 0xE_0000..0xE_1000;
 
 /// Words of the simple-character bit table (see [`simple_table`]).
-const TABLE_WORDS: usize = (PROBED_LOW as usize + (PROBED_TAGS.end - PROBED_TAGS.start) as usize).div_ceil(64);
+const TABLE_WORDS: usize =
+    (PROBED_LOW as usize + (PROBED_TAGS.end - PROBED_TAGS.start) as usize).div_ceil(64);
 
 fn simple_table() -> &'static [u64; TABLE_WORDS] {
     static TABLE: OnceLock<Box<[u64; TABLE_WORDS]>> = OnceLock::new();
