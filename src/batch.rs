@@ -325,6 +325,7 @@ fn fill_chunk_in<'a>(
 const QUEUED: usize = usize::MAX;
 
 /// Copies `ids` (at most [`MAX_LEN`]) to the front of `free` and returns the copy.
+#[allow(clippy::mut_mut)] // the caller's rest of the arena moves on past the copy
 fn keep<'x>(free: &mut &'x mut [u32], ids: Units<'_>) -> &'x [u32] {
     let (head, rest) = std::mem::take(free).split_at_mut(ids.len());
     for (i, slot) in head.iter_mut().enumerate() {

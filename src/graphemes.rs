@@ -60,7 +60,10 @@ const TABLE_WORDS: usize =
 fn simple_table() -> &'static [u64; TABLE_WORDS] {
     static TABLE: OnceLock<Box<[u64; TABLE_WORDS]>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut bits = Box::new([0u64; TABLE_WORDS]);
+        let mut bits: Box<[u64; TABLE_WORDS]> = vec![0u64; TABLE_WORDS]
+            .into_boxed_slice()
+            .try_into()
+            .expect("TABLE_WORDS words");
         let probed = (0..PROBED_LOW).chain(PROBED_TAGS);
         for (i, cp) in probed.enumerate() {
             // Surrogates are segmented as U+FFFD, which is simple.
