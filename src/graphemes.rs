@@ -258,12 +258,23 @@ fn cluster_ids<'a>(
     let mut i = 0;
     let mut here = n > 0 && is_simple(table, cps[0]);
     while i < n {
-        let next = i + 1 < n && is_simple(table, cps[i + 1]);
-        if here && (next || i + 1 == n) {
-            out.push(cps[i]);
-            i += 1;
-            here = next;
-            continue;
+        let next;
+        if here {
+            // A run of simple characters: each is a cluster of its own, but the
+            // last may join a non-simple character after it, so it starts the window.
+            let mut j = i + 1;
+            while j < n && is_simple(table, cps[j]) {
+                j += 1;
+            }
+            if j == n {
+                out.extend_from_slice(&cps[i..]);
+                break;
+            }
+            out.extend_from_slice(&cps[i..j - 1]);
+            i = j - 1;
+            next = false;
+        } else {
+            next = i + 1 < n && is_simple(table, cps[i + 1]);
         }
         let mut q = i + 1;
         let mut prev = next;
