@@ -529,6 +529,20 @@ mod tests {
     }
 
     #[test]
+    fn a_raised_stop_flag_ends_a_long_run() {
+        if !available() {
+            return;
+        }
+        let stop = AtomicBool::new(true);
+        // Equal strings never exceed the bound, so only the flag can end the run.
+        let p: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+        for k in [10, 100] {
+            assert_eq!(distance(&p, &p, k, &stop), None);
+            assert_eq!(distance(&p, &p, k, &NEVER), Some(0));
+        }
+    }
+
+    #[test]
     fn band_edges_and_distance_at_the_bound() {
         if !available() {
             return;
