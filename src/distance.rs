@@ -82,6 +82,12 @@ pub(crate) fn code_points(
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
 fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Option<usize> {
+    let cap = k.saturating_add(1);
+    // Stripping a common affix keeps the length difference, so this bound needs
+    // no scan of either string.
+    if a.len().abs_diff(b.len()) > k {
+        return Some(cap);
+    }
     let prefix = a
         .iter()
         .zip(b)
@@ -95,10 +101,6 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Op
         .take_while(|&(&x, &y)| x.into() == y.into())
         .count();
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
-    let cap = k.saturating_add(1);
-    if a.len().abs_diff(b.len()) > k {
-        return Some(cap);
-    }
     if a.is_empty() || b.is_empty() {
         return Some(a.len().max(b.len()).min(cap));
     }
