@@ -303,7 +303,7 @@ fn fits_in(c: u32, bits: u32) -> u64 {
 #[target_feature(enable = "avx2")]
 fn avx2_u8<T: Unit>(pattern: &[u8], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
     let one = |p: *const u8, b: __m256i| -> u64 {
-        // SAFETY: `run` only passes window starts whose 64 units lie in the
+        // SAFETY: `run` only passes window starts whose `lanes` units lie in the
         // pattern or in a padded copy (see `head`).
         let eq = _mm256_cmpeq_epi8(unsafe { _mm256_loadu_si256(p.cast()) }, b);
         u64::from(_mm256_movemask_epi8(eq) as u32)
