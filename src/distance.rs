@@ -10,10 +10,10 @@
 //! | k <= 2, or k = 3 and n > 64 (but not m > 64 with AVX2) | [mbleven](crate::mbleven2018)  | O(m + n) per model   |
 //! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::hyyro2003)              | O(m)                 |
 //! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
-//! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits a word (k <= 63), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
+//! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits one or two words (k <= 127), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
 //! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
 //! | 64 < m <= 512, no bound                     | [Myers 1999, 2..=8 blocks unrolled](crate::myers1999_fixed) | O(⌈m/64⌉ · n) |
-//! | m > 512, no bound                           | the diagonal band with k = 63, then Myers 1999 with the band doubled from 128 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//! | m > 512, no bound                           | the diagonal band with k = 63, then 127, then Myers 1999 with the band doubled from 256 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
@@ -82,12 +82,14 @@ pub(crate) fn code_points(
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
 fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Option<usize> {
-    let (prefix, suffix) = common_affixes(a, b);
-    let (a, b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let cap = k.saturating_add(1);
+    // Stripping a common affix keeps the length difference, so this bound needs
+    // no scan of either string.
     if a.len().abs_diff(b.len()) > k {
         return Some(cap);
     }
+    let (prefix, suffix) = common_affixes(a, b);
+    let (a, b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     if a.is_empty() || b.is_empty() {
         return Some(a.len().max(b.len()).min(cap));
     }
@@ -131,7 +133,9 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
         return hyyro2003::distance(pattern, text, stop);
     }
     if k < text.len() {
-        // A bound whose band fits in a word: one word per column, no table.
+        // A bound whose band fits in one or two words: no table, and per column
+        // a quarter to an eighth of the instructions of the blocks below
+        // (callgrind, k = 64..127, 300 or 5,000 units).
         #[cfg(target_arch = "x86_64")]
         if hyyro2003_band::fits(k, text.len() - pattern.len()) && hyyro2003_band::available() {
             return hyyro2003_band::distance(pattern, text, k, stop);
@@ -142,22 +146,27 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool
     if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS {
         return myers1999_fixed::distance(pattern, text, stop);
     }
-    // Long and possibly similar: first the one-word band with k = 63, which
-    // costs a word per column and no table, and on unrelated strings gives up
-    // after about 70 columns.
+    // Long and possibly similar: first the diagonal bands with k = 63 and 127
+    // (one and two words per column, no table), which on unrelated strings give
+    // up after about 70 and 140 columns; then Myers bands from 256.
+    let mut band = 128usize;
     #[cfg(target_arch = "x86_64")]
-    if hyyro2003_band::fits(63, text.len() - pattern.len()) && hyyro2003_band::available() {
-        let d = hyyro2003_band::distance(pattern, text, 63, stop)?;
-        if d <= 63 {
-            return Some(d);
+    if hyyro2003_band::available() {
+        for k in [63, 127] {
+            if hyyro2003_band::fits(k, text.len() - pattern.len()) {
+                let d = hyyro2003_band::distance(pattern, text, k, stop)?;
+                if d <= k {
+                    return Some(d);
+                }
+            }
         }
+        band = 256;
     }
-    // No useful bound: try bands that double from 128. A band too narrow for the
+    // No useful bound: try bands that double. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated
     // strings happens after a few times its width, so the failed tries stay cheap;
     // once the band would cover an eighth of the pattern, run it whole.
     let table = BlockTable::new(pattern);
-    let mut band = 128usize;
     while band < pattern.len() / 8 {
         let d = myers1999::distance(pattern, text, band, Some(&table), stop)?;
         if d <= band {

@@ -1,5 +1,5 @@
-//! Bounded Levenshtein distance in a diagonal band of one 64-bit word, for a
-//! bound k whose band (at most k + 1 rows, see below) fits in a word.
+//! Bounded Levenshtein distance in a diagonal band of one 64-bit word (k <= 63)
+//! or two (a `u128`, k <= 127): the band has at most k + 1 diagonals (see below).
 //!
 //! H. Hyyrö, "A bit-vector algorithm for computing Levenshtein and Damerau edit
 //! distances", Nordic Journal of Computing 10(1), 2003, §5 (the banded variant),
@@ -7,7 +7,7 @@
 //! approximate and multiple string matching", ACM JEA 10, 2005: instead of
 //! fixed rows, bit b of the word holds the cell on diagonal b of a band that moves
 //! down one row per text column, so the word is shifted right by one before each
-//! column's step and the pattern mask is the 64-unit window of the pattern that
+//! column's step and the pattern mask is the window of the pattern that
 //! the band covers in that column.
 //!
 //! With m <= n and d = n - m <= k, a cell (i, j) can lie on a path of cost <= k
@@ -26,13 +26,13 @@
 //! early exit, since a cell of that diagonal of true value <= k would be exact.
 //!
 //! Masks come from AVX2 compares of the pattern window against the broadcast
-//! text unit (32 or 64 lanes, after [`crate::simd_match`] and
+//! text unit (32, 64 or 128 lanes, after [`crate::simd_match`] and
 //! [`crate::wide_match`]): no table to build, so a run that exits after a few
 //! columns costs only those columns.
 //!
-//! Cost: O(n) word operations for a text of n units, plus 1 to 8 vector
-//! compares per column for the mask; memory: two 192-unit padded copies of the
-//! pattern's ends on the stack.
+//! Cost: O(n) word operations (twice that for k >= 64) for a text of n units,
+//! plus 1 to 16 vector compares per column for the mask; memory: two padded
+//! copies of the pattern's ends on the stack (192 or 384 units each).
 
 use crate::units::Unit;
 use std::arch::x86_64::{
@@ -41,23 +41,63 @@ use std::arch::x86_64::{
     _mm256_permutevar8x32_epi32, _mm256_set1_epi8, _mm256_set1_epi16, _mm256_set1_epi32,
     _mm256_setr_epi32,
 };
-use std::ops::ControlFlow;
+use std::ops::{BitAnd, BitOr, BitXor, ControlFlow, Not, Shl, Shr};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 16;
 
-/// Units in a padded copy of one end of the pattern (see [`Windows`]).
-const PAD: usize = 192;
+/// The band's bit vector: one word, or two (as `u128`) for bounds up to 127.
+trait Word:
+    Copy
+    + BitAnd<Output = Self>
+    + BitOr<Output = Self>
+    + BitXor<Output = Self>
+    + Not<Output = Self>
+    + Shl<u32, Output = Self>
+    + Shr<u32, Output = Self>
+{
+    const BITS: u32;
+    const ZERO: Self;
+    const ONE: Self;
+    fn wrapping_add(self, other: Self) -> Self;
+    /// Bit 0.
+    fn low_bit(self) -> usize;
+}
+
+impl Word for u64 {
+    const BITS: u32 = 64;
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn wrapping_add(self, other: Self) -> Self {
+        u64::wrapping_add(self, other)
+    }
+    fn low_bit(self) -> usize {
+        (self & 1) as usize
+    }
+}
+
+impl Word for u128 {
+    const BITS: u32 = 128;
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn wrapping_add(self, other: Self) -> Self {
+        u128::wrapping_add(self, other)
+    }
+    fn low_bit(self) -> usize {
+        (self & 1) as usize
+    }
+}
 
 /// Whether the kernel can run here (it needs AVX2).
 pub(crate) fn available() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
-/// Whether the band for bound `k` and length difference `d` (<= k) fits in a word.
+/// Whether the band for bound `k` and length difference `d` (<= k) fits in
+/// two words (k <= 127); up to 64 diagonals (k <= 63) it takes one.
 pub(crate) fn fits(k: usize, d: usize) -> bool {
-    rows(k, d) <= 64
+    rows(k, d) <= 128
 }
 
 /// Diagonals above the main one that the band covers: A = ⌊(k + d)/2⌋.
@@ -93,25 +133,25 @@ pub(crate) fn distance<P: Unit, T: Unit>(
 }
 
 /// The state between two columns.
-struct Kernel {
+struct Kernel<W> {
     /// Vertical deltas +1 / -1 of the band's rows in the last column.
-    vp: u64,
-    vn: u64,
+    vp: W,
+    vn: W,
     /// The value on the diagonal of (m, n), at bit `diag`.
     score: usize,
     diag: u32,
     k: usize,
 }
 
-impl Kernel {
+impl<W: Word> Kernel<W> {
     /// Column 0 for a band whose bit 0 is row -`above`: rows up to 0 are the
     /// virtual rows D[i][0] = -i (vertical delta -1), rows below D[i][0] = i (+1).
     fn new(m: usize, n: usize, k: usize) -> Self {
         let above = above(k, n - m);
-        let vn = if above >= 63 {
-            u64::MAX
+        let vn = if above + 1 >= W::BITS as usize {
+            !W::ZERO
         } else {
-            (1u64 << (above + 1)) - 1
+            !(!W::ZERO << (above as u32 + 1))
         };
         Kernel {
             vp: !vn,
@@ -130,7 +170,7 @@ impl Kernel {
         &mut self,
         text: &[T],
         stop: &AtomicBool,
-        eq: impl Fn(usize, u32) -> u64,
+        eq: impl Fn(usize, u32) -> W,
     ) -> ControlFlow<Option<usize>> {
         let (mut vp, mut vn, mut score) = (self.vp, self.vn, self.score);
         let (diag, k) = (self.diag, self.k);
@@ -143,7 +183,7 @@ impl Kernel {
                 let eq = eq(base + i, c.into());
                 // Move the band down a row: bit b now holds this column's row of
                 // bit b + 1; the new bottom row enters at +1 (an over-estimate).
-                let p = (vp >> 1) | (1 << 63);
+                let p = (vp >> 1) | (W::ONE << (W::BITS - 1));
                 let nv = vn >> 1;
                 // Hyyrö's step as in crate::hyyro2003::run, s = (Eq & VP) + VP.
                 let x = eq | nv;
@@ -152,13 +192,13 @@ impl Kernel {
                 let hn = p & (!s | eq);
                 // D[i][j] - D[i-1][j-1] = v(i, j-1) + h(i, j), which is 0 or 1: it
                 // is 1 exactly when one of them is +1 and neither is -1.
-                score += (((p ^ hp) & !(nv | hn)) >> diag) as usize & 1;
+                score += (((p ^ hp) & !(nv | hn)) >> diag).low_bit();
                 if score > k {
                     return ControlFlow::Break(Some(k + 1));
                 }
                 // The row above the band gains +1 per column (an over-estimate
                 // inside the matrix, exact on the virtual rows).
-                let hp_s = (hp << 1) | 1;
+                let hp_s = (hp << 1) | W::ONE;
                 let hn_s = hn << 1;
                 vp = hn_s | !(x | hp_s);
                 vn = hp_s & x;
@@ -169,54 +209,60 @@ impl Kernel {
     }
 }
 
-/// Where column j's window (pattern units s = j - A - 1 .. s + 64) is read from:
-/// while s < 0 from a copy of the pattern's head after 64 padding units, while
-/// the window lies inside the pattern from the pattern itself, and at the end
-/// from a copy of its last 64 units followed by padding (made only when a run
-/// gets there: most runs with a small bound stop long before).
-fn head<P: Unit + Default>(pattern: &[P]) -> [P; PAD] {
+/// Where column j's window (pattern units s = j - A - 1 .. s + L, L the band's
+/// bits, PAD = 3L) is read from: while s < 0 from a copy of the pattern's head
+/// after L padding units, while the window lies inside the pattern from the
+/// pattern itself, and at the end from a copy of its last L units followed by
+/// padding (made only when a run gets there: most runs with a small bound stop
+/// long before).
+fn head<P: Unit + Default, const PAD: usize>(pattern: &[P]) -> [P; PAD] {
+    let l = PAD / 3;
     let mut head = [P::default(); PAD];
-    if let Some(first) = pattern.first_chunk::<64>() {
+    if pattern.len() >= l {
         // A copy of known size is a few vector moves, not a call to memcpy.
-        head[64..128].copy_from_slice(first);
+        head[l..2 * l].copy_from_slice(&pattern[..l]);
     } else {
-        head[64..64 + pattern.len()].copy_from_slice(pattern);
+        head[l..l + pattern.len()].copy_from_slice(pattern);
     }
     head
 }
 
-/// See [`head`]: the pattern's last 64 units (or all of a shorter one) end at 64.
-fn tail<P: Unit + Default>(pattern: &[P]) -> [P; PAD] {
+/// See [`head`]: the pattern's last L units (or all of a shorter one) end at L.
+fn tail<P: Unit + Default, const PAD: usize>(pattern: &[P]) -> [P; PAD] {
+    let (l, m) = (PAD / 3, pattern.len());
     let mut tail = [P::default(); PAD];
-    if let Some(last) = pattern.last_chunk::<64>() {
-        tail[..64].copy_from_slice(last);
+    if m >= l {
+        tail[..l].copy_from_slice(&pattern[m - l..]);
     } else {
-        tail[64 - pattern.len()..64].copy_from_slice(pattern);
+        tail[l - m..l].copy_from_slice(pattern);
     }
     tail
 }
 
-/// Runs the band over `text` with masks `mask(ptr, c)` of the `lanes` (32 or 64)
-/// pattern units at `ptr` against the text unit `c`.
+/// Runs the band (a `W` of L = PAD / 3 bits) over `text` with masks `mask(ptr, c)`
+/// of the `lanes` (32, 64 or 128, at most L) pattern units at `ptr` against the
+/// text unit `c`.
 #[inline(always)]
-fn run<P: Unit + Default, T: Unit>(
+fn run<W: Word, const PAD: usize, P: Unit + Default, T: Unit>(
     pattern: &[P],
     text: &[T],
     k: usize,
     lanes: usize,
     stop: &AtomicBool,
-    mask: impl Fn(*const P, u32) -> u64,
+    mask: impl Fn(*const P, u32) -> W,
 ) -> Option<usize> {
     let (m, n) = (pattern.len(), text.len());
-    let mut kernel = Kernel::new(m, n, k);
+    let l = PAD / 3;
+    debug_assert!(l == W::BITS as usize && lanes <= l);
+    let mut kernel = Kernel::<W>::new(m, n, k);
     let above = above(k, n - m);
-    let head_copy = head(pattern);
+    let head_copy = head::<P, PAD>(pattern);
     // Column j (1-based) reads pattern units from s = j - A - 1; text[i] is column i + 1.
     let head_end = if m < lanes { n } else { above.min(n) };
     let head = head_copy.as_ptr();
-    // The i-th column reads from s = i - A, i.e. head[64 + i - A] (>= 1 since A <= 63).
+    // The i-th column reads from s = i - A, i.e. head[L + i - A] (>= 1 since A < L).
     let flow = kernel.columns(&text[..head_end], stop, |i, c| {
-        mask(head.wrapping_add(64 + i).wrapping_sub(above), c)
+        mask(head.wrapping_add(l + i).wrapping_sub(above), c)
     });
     if let ControlFlow::Break(r) = flow {
         return r;
@@ -233,12 +279,12 @@ fn run<P: Unit + Default, T: Unit>(
     if let ControlFlow::Break(r) = flow {
         return r;
     }
-    // The rest: s > m - lanes, read from tail[s - (m - 64)].
-    let tail_copy = tail(pattern);
+    // The rest: s > m - lanes, read from tail[s - (m - L)].
+    let tail_copy = tail::<P, PAD>(pattern);
     let tail = tail_copy.as_ptr();
     let first_s = mid_end - above; // s of text[mid_end] is mid_end + 1 - A - 1.
     let flow = kernel.columns(&text[mid_end..], stop, |i, c| {
-        mask(tail.wrapping_add(first_s + i + 64).wrapping_sub(m), c)
+        mask(tail.wrapping_add(first_s + i + l).wrapping_sub(m), c)
     });
     if let ControlFlow::Break(r) = flow {
         return r;
@@ -257,20 +303,25 @@ fn fits_in(c: u32, bits: u32) -> u64 {
 #[target_feature(enable = "avx2")]
 fn avx2_u8<T: Unit>(pattern: &[u8], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
     let one = |p: *const u8, b: __m256i| -> u64 {
-        // SAFETY: `run` only passes window starts whose 64 units lie in the
-        // pattern or in a padded copy (see `Windows`).
+        // SAFETY: `run` only passes window starts whose `lanes` units lie in the
+        // pattern or in a padded copy (see `head`).
         let eq = _mm256_cmpeq_epi8(unsafe { _mm256_loadu_si256(p.cast()) }, b);
         u64::from(_mm256_movemask_epi8(eq) as u32)
     };
-    if rows(k, text.len() - pattern.len()) <= 32 {
-        run(pattern, text, k, 32, stop, |p, c| {
+    let sixty_four = |p: *const u8, b: __m256i| one(p, b) | (one(p.wrapping_add(32), b) << 32);
+    match rows(k, text.len() - pattern.len()) {
+        0..=32 => run::<u64, 192, _, _>(pattern, text, k, 32, stop, |p, c| {
             one(p, _mm256_set1_epi8(c as u8 as i8)) & fits_in(c, 8)
-        })
-    } else {
-        run(pattern, text, k, 64, stop, |p, c| {
+        }),
+        33..=64 => run::<u64, 192, _, _>(pattern, text, k, 64, stop, |p, c| {
+            sixty_four(p, _mm256_set1_epi8(c as u8 as i8)) & fits_in(c, 8)
+        }),
+        _ => run::<u128, 384, _, _>(pattern, text, k, 128, stop, |p, c| {
             let b = _mm256_set1_epi8(c as u8 as i8);
-            (one(p, b) | (one(p.wrapping_add(32), b) << 32)) & fits_in(c, 8)
-        })
+            let (lo, hi) = (sixty_four(p, b), sixty_four(p.wrapping_add(64), b));
+            let wide = fits_in(c, 8);
+            u128::from(lo & wide) | (u128::from(hi & wide) << 64)
+        }),
     }
 }
 
@@ -290,15 +341,20 @@ fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], k: usize, stop: &AtomicBool) -
         let ordered = _mm256_permute4x64_epi64::<0b11_01_10_00>(packed);
         u64::from(_mm256_movemask_epi8(ordered) as u32)
     };
-    if rows(k, text.len() - pattern.len()) <= 32 {
-        run(pattern, text, k, 32, stop, |p, c| {
+    let sixty_four = |p: *const u16, b: __m256i| group(p, b) | (group(p.wrapping_add(32), b) << 32);
+    match rows(k, text.len() - pattern.len()) {
+        0..=32 => run::<u64, 192, _, _>(pattern, text, k, 32, stop, |p, c| {
             group(p, _mm256_set1_epi16(c as u16 as i16)) & fits_in(c, 16)
-        })
-    } else {
-        run(pattern, text, k, 64, stop, |p, c| {
+        }),
+        33..=64 => run::<u64, 192, _, _>(pattern, text, k, 64, stop, |p, c| {
+            sixty_four(p, _mm256_set1_epi16(c as u16 as i16)) & fits_in(c, 16)
+        }),
+        _ => run::<u128, 384, _, _>(pattern, text, k, 128, stop, |p, c| {
             let b = _mm256_set1_epi16(c as u16 as i16);
-            (group(p, b) | (group(p.wrapping_add(32), b) << 32)) & fits_in(c, 16)
-        })
+            let (lo, hi) = (sixty_four(p, b), sixty_four(p.wrapping_add(64), b));
+            let wide = fits_in(c, 16);
+            u128::from(lo & wide) | (u128::from(hi & wide) << 64)
+        }),
     }
 }
 
@@ -316,15 +372,19 @@ fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], k: usize, stop: &AtomicBool) -
         let ordered = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(ab, cd), order);
         u64::from(_mm256_movemask_epi8(ordered) as u32)
     };
-    if rows(k, text.len() - pattern.len()) <= 32 {
-        run(pattern, text, k, 32, stop, |p, c| {
+    let sixty_four = |p: *const u32, b: __m256i| group(p, b) | (group(p.wrapping_add(32), b) << 32);
+    match rows(k, text.len() - pattern.len()) {
+        0..=32 => run::<u64, 192, _, _>(pattern, text, k, 32, stop, |p, c| {
             group(p, _mm256_set1_epi32(c as i32))
-        })
-    } else {
-        run(pattern, text, k, 64, stop, |p, c| {
+        }),
+        33..=64 => run::<u64, 192, _, _>(pattern, text, k, 64, stop, |p, c| {
+            sixty_four(p, _mm256_set1_epi32(c as i32))
+        }),
+        _ => run::<u128, 384, _, _>(pattern, text, k, 128, stop, |p, c| {
             let b = _mm256_set1_epi32(c as i32);
-            group(p, b) | (group(p.wrapping_add(32), b) << 32)
-        })
+            let (lo, hi) = (sixty_four(p, b), sixty_four(p.wrapping_add(64), b));
+            u128::from(lo) | (u128::from(hi) << 64)
+        }),
     }
 }
 
@@ -352,7 +412,9 @@ mod tests {
     fn length() -> impl Strategy<Value = usize> {
         prop_oneof![
             1 => 1usize..300,
-            1 => prop::sample::select(vec![1usize, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193]),
+            1 => prop::sample::select(vec![
+                1usize, 2, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257,
+            ]),
         ]
     }
 
@@ -361,7 +423,7 @@ mod tests {
         (
             length().prop_flat_map(|n| vec(unit(), n)),
             vec((0u8..3, any::<prop::sample::Index>(), unit()), 0..40),
-            vec(unit(), 0..300),
+            vec(unit(), 0..400),
             0u8..4,
         )
             .prop_map(|(a, edits, other, kind)| {
@@ -418,6 +480,13 @@ mod tests {
             63,
             64,
             65,
+            66,
+            100,
+            125,
+            126,
+            127,
+            128,
+            129,
         ]);
         for k in ks.filter(|&k| k >= diff && fits(k, diff)) {
             prop_assert_eq!(distance(p, t, k, &NEVER), Some(d.min(k + 1)), "u32 k {}", k);
@@ -460,17 +529,33 @@ mod tests {
     }
 
     #[test]
+    fn a_raised_stop_flag_ends_a_long_run() {
+        if !available() {
+            return;
+        }
+        let stop = AtomicBool::new(true);
+        // Equal strings never exceed the bound, so only the flag can end the run.
+        let p: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+        for k in [10, 100] {
+            assert_eq!(distance(&p, &p, k, &stop), None);
+            assert_eq!(distance(&p, &p, k, &NEVER), Some(0));
+        }
+    }
+
+    #[test]
     fn band_edges_and_distance_at_the_bound() {
         if !available() {
             return;
         }
         // Every pattern length around the window sizes, texts longer by 0..=k,
         // with the distance exactly k or k + 1.
-        for m in [1usize, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200] {
+        for m in [
+            1usize, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 255, 256, 257, 400,
+        ] {
             let p: Vec<u32> = (0..m as u32)
                 .map(|i| i.wrapping_mul(2_654_435_761) >> 30)
                 .collect();
-            for k in [0usize, 1, 2, 5, 31, 32, 62, 63] {
+            for k in [0usize, 1, 2, 5, 31, 32, 62, 63, 64, 65, 100, 126, 127, 128] {
                 for extra in [0, k / 2, k] {
                     let mut t = vec![7u32; extra];
                     t.extend(&p);

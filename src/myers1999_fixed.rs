@@ -155,6 +155,14 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn a_raised_stop_flag_ends_a_long_run() {
+        let p: Vec<u8> = (0..300u32).map(|i| (i % 7) as u8).collect();
+        let t: Vec<u8> = (0..100_000u32).map(|i| (i % 5) as u8).collect();
+        assert_eq!(distance(&p, &t, &AtomicBool::new(true)), None);
+        assert_eq!(distance(&p, &t[..200], &NEVER), Some(naive(&p, &t[..200])));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 

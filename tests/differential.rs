@@ -74,8 +74,9 @@ fn random_cases_match_the_reference_with_and_without_bounds() {
         let bound = match rng.below(4) {
             0 => None,
             1 => Some(rng.below(8) as usize),
-            // Around the one-word band's edge (63 or 64 diagonals, by parity).
-            2 => Some(58 + rng.below(10) as usize),
+            // Around the one- and two-word bands' edges (64 or 128 diagonals
+            // at k = 63 or 64, 127 or 128, by parity).
+            2 => Some([58, 122][rng.below(2) as usize] + rng.below(10) as usize),
             _ => Some(d.saturating_sub(2) + rng.below(5) as usize),
         };
         let options = Options {

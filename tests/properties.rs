@@ -253,11 +253,17 @@ proptest! {
     }
 }
 
-/// Bounds on both sides of the one-word band's edge (A + B + 1 = 63, 64, 65
-/// diagonals, i.e. k = 61..=66 depending on the parity of the length difference),
-/// small bounds, and the distance itself and its neighbours.
+/// Bounds on both sides of the one- and two-word bands' edges (A + B + 1 = 63,
+/// 64, 65 diagonals, i.e. k = 61..=66 depending on the parity of the length
+/// difference, and 127, 128, 129), small bounds, and the distance itself and
+/// its neighbours.
 fn band_bounds(d: usize) -> Vec<usize> {
-    let mut ks: Vec<usize> = (0..=6).chain(29..=34).chain(60..=67).collect();
+    let mut ks: Vec<usize> = (0..=6)
+        .chain(29..=34)
+        .chain(60..=67)
+        .chain([100])
+        .chain(124..=131)
+        .collect();
     ks.extend([d.saturating_sub(1), d, d + 1]);
     ks
 }
@@ -295,7 +301,7 @@ fn check_bounded_widths(a: &[u32], b: &[u32], d: usize, k: usize) -> Result<(), 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 250, ..ProptestConfig::default() })]
 
-    /// The diagonal band kernel (m > 64, k < 64) and its neighbours in the dispatch.
+    /// The diagonal band kernel (m > 64, k < 128) and its neighbours in the dispatch.
     #[test]
     fn bounded_band_edges_latin1((a, b) in related(255, 300)) {
         let d = naive(&a, &b);

@@ -25,10 +25,11 @@ fuzz_target!(|data: &[u8]| {
         widen(a, u32::from(control & 3) * 5),
         widen(b, u32::from(control >> 2 & 3) * 5),
     );
-    // Small bounds (mbleven), and bounds at the one-word band's edge (62..=64
-    // diagonals, by the parity of the length difference) and just past it.
-    let bound =
-        (control & 0x80 != 0).then_some([0, 1, 2, 3, 4, 61, 63, 64][usize::from(control >> 4 & 7)]);
+    // Small bounds (mbleven), and bounds at the edges of the one- and two-word
+    // diagonal bands (64 and 128 diagonals at k = 63 / 64 and 127 / 128, by the
+    // parity of the length difference).
+    let bound = (control & 0x80 != 0)
+        .then_some([0, 1, 2, 3, 63, 64, 127, 128][usize::from(control >> 4 & 7)]);
     let want = naive(&wa, &wb);
     let want = bound.map_or(want, |k| want.min(k + 1));
     let options = Options {

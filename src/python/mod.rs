@@ -42,7 +42,13 @@ fn levenshtein(
         max_distance: args::max_distance(max_distance)?,
     };
     let (a, b) = (units(s1)?, units(s2)?);
-    let cells = a.len().saturating_mul(b.len());
+    // The work to expect: the DP matrix, or with a bound outside grapheme mode
+    // only its band (the bounded kernels look at (k + 1) diagonals), so that a
+    // small bound on long strings is not handed to another thread for ~20 ns of work.
+    let mut cells = a.len().saturating_mul(b.len());
+    if let (Some(k), false) = (options.max_distance, grapheme_segmentation) {
+        cells = cells.min(k.saturating_add(1).saturating_mul(a.len().max(b.len())));
+    }
     if cells < DETACH_CELLS {
         return Ok(crate::levenshtein(a, b, options));
     }
