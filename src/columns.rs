@@ -415,9 +415,8 @@ pub fn levenshtein_columns(
                             return None;
                         }
                         let i = block * BLOCK + k;
-                        let pair = element(a, Which::A, i, &mut sa).and_then(|x| {
-                            element(b, Which::B, i, &mut sb).map(|y| x.zip(y))
-                        });
+                        let pair = element(a, Which::A, i, &mut sa)
+                            .and_then(|x| element(b, Which::B, i, &mut sb).map(|y| x.zip(y)));
                         match pair {
                             Ok(Some((x, y))) => {
                                 // Lengths were checked to fit in u32, and a distance
@@ -463,7 +462,10 @@ mod tests {
             values.extend_from_slice(s.as_bytes());
             offsets.push(values.len() as i32);
         }
-        (offsets.iter().flat_map(|o| o.to_ne_bytes()).collect(), values)
+        (
+            offsets.iter().flat_map(|o| o.to_ne_bytes()).collect(),
+            values,
+        )
     }
 
     fn run(a: &Column<'_>, b: Side<'_, '_>) -> Result<Distances, ColumnError> {

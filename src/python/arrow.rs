@@ -151,24 +151,51 @@ fn stream_error(stream: &mut FFI_ArrowArrayStream, arg: &str) -> PyErr {
 /// The core's view of one imported array: its buffers as byte slices, from the
 /// array's offset on (`get` keeps a lying producer from making us slice out of range).
 fn chunk<'a>(data: &'a ArrayData, arg: &str) -> PyResult<Chunk<'a>> {
-    let short = || {
-        PyValueError::new_err(format!(
-            "{arg}: an Arrow buffer is shorter than the array"
-        ))
+    let short =
+        || PyValueError::new_err(format!("{arg}: an Arrow buffer is shorter than the array"));
+    let bytes = |i: usize| {
+        data.buffers()
+            .get(i)
+            .map(Buffer::as_slice)
+            .ok_or_else(short)
     };
-    let bytes = |i: usize| data.buffers().get(i).map(Buffer::as_slice).ok_or_else(short);
     let from = |i: usize, width: usize| -> PyResult<&'a [u8]> {
         bytes(i)?.get(data.offset() * width..).ok_or_else(short)
     };
+    // arrow-rs sizes the data buffer of (large) utf8 by the last offset, taken as
+    // unsigned: a negative one would make a slice larger than any allocation, so it
+    // is checked before the data buffer is looked at.
+    let last_offset = |width: usize| -> PyResult<()> {
+        let offsets = from(0, width)?;
+        let at = data.len() * width;
+        let last = offsets.get(at..at + width).ok_or_else(short)?;
+        let negative = match *last {
+            [a, b, c, d] => i32::from_ne_bytes([a, b, c, d]) < 0,
+            [a, b, c, d, e, f, g, h] => i64::from_ne_bytes([a, b, c, d, e, f, g, h]) < 0,
+            _ => true,
+        };
+        if negative && !data.is_empty() {
+            return Err(PyValueError::new_err(format!(
+                "{arg}: the last Arrow offset is negative"
+            )));
+        }
+        Ok(())
+    };
     let strings = match data.data_type() {
-        DataType::Utf8 => Strings::Utf8 {
-            offsets: from(0, 4)?,
-            values: bytes(1)?,
-        },
-        DataType::LargeUtf8 => Strings::LargeUtf8 {
-            offsets: from(0, 8)?,
-            values: bytes(1)?,
-        },
+        DataType::Utf8 => {
+            last_offset(4)?;
+            Strings::Utf8 {
+                offsets: from(0, 4)?,
+                values: bytes(1)?,
+            }
+        }
+        DataType::LargeUtf8 => {
+            last_offset(8)?;
+            Strings::LargeUtf8 {
+                offsets: from(0, 8)?,
+                values: bytes(1)?,
+            }
+        }
         _ => Strings::Utf8View {
             views: from(0, 16)?,
             buffers: data.buffers()[1..].iter().map(Buffer::as_slice).collect(),
