@@ -35,7 +35,8 @@ WORDS = [
 
 def expected(lev, a, b, **kwargs):
     return [
-        None if x is None or y is None else lev.levenshtein(x, y, **kwargs) for x, y in zip(a, b)
+        None if x is None or y is None else lev.levenshtein(x, y, **kwargs)
+        for x, y in zip(a, b, strict=True)
     ]
 
 
