@@ -37,6 +37,7 @@ def client():
         yield client
 
 
+@pytest.mark.filterwarnings("ignore:Sending large graph")
 def test_two_worker_processes_equal_the_in_process_batch(lev, client):
     rng = random.Random(11)
     a, b = words(rng, PAIRS), words(rng, PAIRS)
