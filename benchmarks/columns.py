@@ -34,10 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import pyo3_levenshtein.polars  # noqa: F401  (registers the namespace)
 from compare import read_peak_rss, reset_peak_rss
 from workloads import SEED, _short_pairs
-
-import pyo3_levenshtein.polars  # noqa: F401  (registers the namespace)
 
 TARGETS = {"rapidfuzz cpdist": 0.3, "polars-ds str_leven": 1.0}
 
