@@ -25,6 +25,7 @@ mod units;
 mod wide_match;
 
 pub mod batch;
+pub mod columns;
 pub mod reference;
 
 pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};

@@ -5,7 +5,9 @@ from importlib import metadata
 from .pyo3_levenshtein import (
     MAX_THREADS,
     UNICODE_VERSION,
+    DistanceArray,
     levenshtein,
+    levenshtein_arrow,
     levenshtein_batch,
 )
 from .pyo3_levenshtein import (
@@ -20,7 +22,9 @@ except metadata.PackageNotFoundError:  # imported from a source tree, not instal
 __all__ = [
     "MAX_THREADS",
     "UNICODE_VERSION",
+    "DistanceArray",
     "__version__",
     "levenshtein",
+    "levenshtein_arrow",
     "levenshtein_batch",
 ]

@@ -1,6 +1,15 @@
 from collections.abc import Iterable, Sequence
+from typing import Any, final
 
-__all__ = ["levenshtein", "levenshtein_batch", "_noop", "UNICODE_VERSION", "MAX_THREADS"]
+__all__ = [
+    "levenshtein",
+    "levenshtein_batch",
+    "levenshtein_arrow",
+    "DistanceArray",
+    "_noop",
+    "UNICODE_VERSION",
+    "MAX_THREADS",
+]
 
 UNICODE_VERSION: str
 MAX_THREADS: int
@@ -31,6 +40,45 @@ def levenshtein_batch(
     None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
     an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
     max_distance applies to every pair, as in levenshtein.
+    """
+
+@final
+class DistanceArray:
+    """An Arrow UInt32 array of distances, null where either input was null.
+
+    Exports the Arrow PyCapsule interface, so pyarrow.array(r) and
+    polars.Series(r) take it without a copy; to_pylist() needs neither.
+    """
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[Any, Any]:
+        """The array as (schema, array) PyCapsules (Arrow PyCapsule interface)."""
+    def __len__(self) -> int: ...
+    @property
+    def null_count(self) -> int:
+        """The number of null distances."""
+    def to_pylist(self) -> list[int | None]:
+        """The distances as a list of int (None where null)."""
+
+def levenshtein_arrow(
+    a: object,
+    b: object,
+    *,
+    grapheme_segmentation: bool = False,
+    max_distance: int | None = None,
+    num_threads: int | None = None,
+) -> DistanceArray:
+    """Levenshtein distances between two Arrow string columns, element by element.
+
+    a and b are objects exporting the Arrow PyCapsule interface
+    (__arrow_c_array__ or __arrow_c_stream__): pyarrow Array or ChunkedArray,
+    Polars Series, pandas Series with Arrow strings, a column of a DuckDB result.
+    b may also be a str, compared with every element of a. The utf8, large_utf8
+    and utf8_view layouts are read in place; a null on either side gives null.
+    Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
+    parallel with the GIL released (num_threads and max_distance as in
+    levenshtein_batch). Raises ValueError for columns of different lengths or
+    malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
+    but a string column.
     """
 
 def _noop(

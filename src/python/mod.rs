@@ -6,6 +6,7 @@
 //! test keeps the two equal.
 
 mod args;
+mod arrow;
 mod errors;
 mod pairs;
 mod strings;
@@ -118,6 +119,7 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
     m.add_function(wrap_pyfunction!(levenshtein_batch, m)?)?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    arrow::register(m)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

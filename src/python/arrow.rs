@@ -1,0 +1,356 @@
+//! `levenshtein_arrow`: string columns in and a UInt32 column out through the
+//! Arrow PyCapsule interface, so any Arrow-speaking library (pyarrow, Polars,
+//! pandas, DuckDB, nanoarrow, arro3) hands its buffers over without a copy and
+//! without pyarrow being needed here.
+//!
+//! The arrow-rs crates own the C structs and their release callbacks; the
+//! buffers they expose are read by the core (`crate::columns`), which checks
+//! every offset and every string's UTF-8 before using it.
+
+use super::{args, errors};
+use crate::Options;
+use crate::columns::{self, Bitmap, Chunk, Column, ColumnError, Side, Strings};
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi_and_data_type};
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_buffer::{Buffer, NullBuffer};
+use arrow_data::ArrayData;
+use arrow_schema::DataType;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyString, PyTuple};
+use std::ffi::{CStr, c_void};
+
+/// The imported chunks of one argument; dropping them releases the producer's buffers.
+struct Imported {
+    chunks: Vec<ArrayData>,
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}
+
+fn capsule(obj: &Bound<'_, PyAny>, name: &CStr, arg: &str) -> PyResult<*mut c_void> {
+    let capsule = obj.cast::<PyCapsule>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{arg}: the Arrow PyCapsule interface returned {} instead of a capsule",
+            type_name(obj)
+        ))
+    })?;
+    Ok(capsule.pointer_checked(Some(name))?.as_ptr().cast())
+}
+
+fn check_string_type(data_type: &DataType, arg: &str) -> PyResult<()> {
+    match data_type {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(()),
+        other => Err(PyTypeError::new_err(format!(
+            "{arg} must be a string column (utf8, large_utf8 or utf8_view), got Arrow type {other}"
+        ))),
+    }
+}
+
+fn arrow_error(arg: &str, e: &impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(format!("{arg}: could not import the Arrow data: {e}"))
+}
+
+/// Takes ownership of the array behind an `arrow_array` capsule.
+///
+/// # Safety
+/// `ptr` points to a live `ArrowArray` struct (the capsule's contents).
+unsafe fn take_array(ptr: *mut c_void, data_type: DataType, arg: &str) -> PyResult<ArrayData> {
+    // SAFETY: the caller's promise; `from_raw` moves the struct out and marks the
+    // original released, so the capsule's destructor does not release it twice.
+    let array = unsafe { FFI_ArrowArray::from_raw(ptr.cast()) };
+    if array.is_released() {
+        return Err(PyValueError::new_err(format!(
+            "{arg}: the Arrow array was already released"
+        )));
+    }
+    // SAFETY: the producer promises a struct that follows the C Data Interface;
+    // the contents of its buffers are checked by the core as they are read.
+    unsafe { from_ffi_and_data_type(array, data_type) }.map_err(|e| arrow_error(arg, &e))
+}
+
+fn import(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<Imported> {
+    if obj.hasattr("__arrow_c_array__")? {
+        let pair = obj.call_method0("__arrow_c_array__")?;
+        let pair = pair.cast::<PyTuple>().map_err(|_| {
+            PyTypeError::new_err(format!("{arg}.__arrow_c_array__() must return a tuple"))
+        })?;
+        if pair.len() != 2 {
+            return Err(PyTypeError::new_err(format!(
+                "{arg}.__arrow_c_array__() must return (schema, array) capsules"
+            )));
+        }
+        let schema = capsule(&pair.get_item(0)?, c"arrow_schema", arg)?;
+        let array = capsule(&pair.get_item(1)?, c"arrow_array", arg)?;
+        // SAFETY: a live schema struct owned by its capsule, only borrowed here.
+        let schema = unsafe { &*schema.cast::<FFI_ArrowSchema>() };
+        let data_type = DataType::try_from(schema).map_err(|e| arrow_error(arg, &e))?;
+        check_string_type(&data_type, arg)?;
+        // SAFETY: the capsule named arrow_array holds an ArrowArray struct.
+        let data = unsafe { take_array(array, data_type, arg)? };
+        return Ok(Imported { chunks: vec![data] });
+    }
+    if obj.hasattr("__arrow_c_stream__")? {
+        let capsule_obj = obj.call_method0("__arrow_c_stream__")?;
+        let ptr = capsule(&capsule_obj, c"arrow_array_stream", arg)?;
+        // SAFETY: the capsule holds a live ArrowArrayStream; `from_raw` moves it
+        // out and marks the original released.
+        let mut stream = unsafe { FFI_ArrowArrayStream::from_raw(ptr.cast()) };
+        let (Some(get_schema), Some(get_next)) = (stream.get_schema, stream.get_next) else {
+            return Err(PyValueError::new_err(format!(
+                "{arg}: the Arrow stream was already released"
+            )));
+        };
+        let mut schema = FFI_ArrowSchema::empty();
+        // SAFETY: callbacks of a live stream, called as the C Stream Interface says.
+        if unsafe { get_schema(&raw mut stream, &raw mut schema) } != 0 {
+            return Err(stream_error(&mut stream, arg));
+        }
+        let data_type = DataType::try_from(&schema).map_err(|e| arrow_error(arg, &e))?;
+        check_string_type(&data_type, arg)?;
+        let mut chunks = Vec::new();
+        loop {
+            let mut array = FFI_ArrowArray::empty();
+            // SAFETY: as above; the array struct is ours once get_next returns.
+            if unsafe { get_next(&raw mut stream, &raw mut array) } != 0 {
+                return Err(stream_error(&mut stream, arg));
+            }
+            if array.is_released() {
+                break;
+            }
+            let ptr: *mut FFI_ArrowArray = &raw mut array;
+            // SAFETY: `array` is a live struct; take_array moves it out.
+            chunks.push(unsafe { take_array(ptr.cast(), data_type.clone(), arg)? });
+        }
+        return Ok(Imported { chunks });
+    }
+    Err(PyTypeError::new_err(format!(
+        "{arg} must export the Arrow PyCapsule interface (__arrow_c_array__ or \
+         __arrow_c_stream__), like a pyarrow Array or a Polars Series; got {}",
+        type_name(obj)
+    )))
+}
+
+fn stream_error(stream: &mut FFI_ArrowArrayStream, arg: &str) -> PyErr {
+    let message = stream
+        .get_last_error
+        // SAFETY: a live stream's callback; the string lives until the next call.
+        .map(|f| unsafe { f(std::ptr::from_mut(stream)) })
+        .filter(|p| !p.is_null())
+        // SAFETY: a non-null error is a NUL-terminated string.
+        .map(|p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned());
+    PyValueError::new_err(format!(
+        "{arg}: the Arrow stream failed: {}",
+        message.as_deref().unwrap_or("no message")
+    ))
+}
+
+/// The core's view of one imported array: its buffers as byte slices, from the
+/// array's offset on (`get` keeps a lying producer from making us slice out of range).
+fn chunk<'a>(data: &'a ArrayData, arg: &str) -> PyResult<Chunk<'a>> {
+    let short =
+        || PyValueError::new_err(format!("{arg}: an Arrow buffer is shorter than the array"));
+    let bytes = |i: usize| {
+        data.buffers()
+            .get(i)
+            .map(Buffer::as_slice)
+            .ok_or_else(short)
+    };
+    let from = |i: usize, width: usize| -> PyResult<&'a [u8]> {
+        bytes(i)?.get(data.offset() * width..).ok_or_else(short)
+    };
+    // arrow-rs sizes the data buffer of (large) utf8 by the last offset, taken as
+    // unsigned: a negative one would make a slice larger than any allocation, so it
+    // is checked before the data buffer is looked at.
+    let last_offset = |width: usize| -> PyResult<()> {
+        let offsets = from(0, width)?;
+        let at = data.len() * width;
+        let last = offsets.get(at..at + width).ok_or_else(short)?;
+        let negative = match *last {
+            [a, b, c, d] => i32::from_ne_bytes([a, b, c, d]) < 0,
+            [a, b, c, d, e, f, g, h] => i64::from_ne_bytes([a, b, c, d, e, f, g, h]) < 0,
+            _ => true,
+        };
+        if negative && !data.is_empty() {
+            return Err(PyValueError::new_err(format!(
+                "{arg}: the last Arrow offset is negative"
+            )));
+        }
+        Ok(())
+    };
+    let strings = match data.data_type() {
+        DataType::Utf8 => {
+            last_offset(4)?;
+            Strings::Utf8 {
+                offsets: from(0, 4)?,
+                values: bytes(1)?,
+            }
+        }
+        DataType::LargeUtf8 => {
+            last_offset(8)?;
+            Strings::LargeUtf8 {
+                offsets: from(0, 8)?,
+                values: bytes(1)?,
+            }
+        }
+        _ => Strings::Utf8View {
+            views: from(0, 16)?,
+            buffers: data.buffers()[1..].iter().map(Buffer::as_slice).collect(),
+        },
+    };
+    let validity = data.nulls().map(|n: &NullBuffer| Bitmap {
+        bits: n.inner().values(),
+        offset: n.offset(),
+    });
+    Chunk::new(strings, validity, data.len())
+        .map_err(|e| PyValueError::new_err(format!("{arg}: {e}")))
+}
+
+fn column<'a>(imported: &'a Imported, arg: &str) -> PyResult<Column<'a>> {
+    let chunks = imported
+        .chunks
+        .iter()
+        .map(|data| chunk(data, arg))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(Column::new(chunks))
+}
+
+/// An Arrow UInt32 array of distances, null where either input was null.
+///
+/// Exports the Arrow PyCapsule interface, so pyarrow.array(r) and
+/// polars.Series(r) take it without a copy; to_pylist() needs neither.
+#[pyclass(frozen, module = "pyo3_levenshtein")]
+pub(super) struct DistanceArray {
+    data: ArrayData,
+}
+
+#[pymethods]
+impl DistanceArray {
+    /// The array as (schema, array) PyCapsules (Arrow PyCapsule interface).
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_array__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        // A consumer may ask for another type; the interface lets us ignore it.
+        let _ = requested_schema;
+        let schema = FFI_ArrowSchema::try_from(self.data.data_type())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let array = FFI_ArrowArray::new(&self.data);
+        PyTuple::new(
+            py,
+            [
+                PyCapsule::new_with_value(py, schema, c"arrow_schema")?,
+                PyCapsule::new_with_value(py, array, c"arrow_array")?,
+            ],
+        )
+    }
+
+    fn __len__(&self) -> usize {
+        self.data.len()
+    }
+
+    /// The number of null distances.
+    #[getter]
+    fn null_count(&self) -> usize {
+        self.data.null_count()
+    }
+
+    /// The distances as a list of int (None where null).
+    fn to_pylist(&self) -> Vec<Option<u32>> {
+        let values = self.data.buffer::<u32>(0);
+        (0..self.data.len())
+            .map(|i| self.data.is_valid(i).then(|| values[i]))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "DistanceArray(len={}, null_count={})",
+            self.data.len(),
+            self.data.null_count()
+        )
+    }
+}
+
+fn distance_array(d: columns::Distances) -> PyResult<DistanceArray> {
+    let len = d.values.len();
+    let nulls = d.validity.map(Buffer::from_vec);
+    let data = ArrayData::builder(DataType::UInt32)
+        .len(len)
+        .add_buffer(Buffer::from_vec(d.values))
+        .null_bit_buffer(nulls)
+        .null_count(d.null_count)
+        .build()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(DistanceArray { data })
+}
+
+/// Levenshtein distances between two Arrow string columns, element by element.
+///
+/// a and b are objects exporting the Arrow PyCapsule interface
+/// (__arrow_c_array__ or __arrow_c_stream__): pyarrow Array or ChunkedArray,
+/// Polars Series, pandas Series with Arrow strings, a column of a DuckDB result.
+/// b may also be a str, compared with every element of a. The utf8, large_utf8
+/// and utf8_view layouts are read in place; a null on either side gives null.
+/// Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
+/// parallel with the GIL released (num_threads and max_distance as in
+/// levenshtein_batch). Raises ValueError for columns of different lengths or
+/// malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
+/// but a string column.
+#[pyfunction]
+#[pyo3(signature = (a, b, *, grapheme_segmentation = false, max_distance = None, num_threads = None))]
+pub(super) fn levenshtein_arrow(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
+    num_threads: Option<&Bound<'_, PyAny>>,
+) -> PyResult<DistanceArray> {
+    let threads = args::num_threads(num_threads)?;
+    let options = Options {
+        grapheme_segmentation,
+        max_distance: args::max_distance(max_distance)?,
+    };
+    if a.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "a must be a string column, not str (only b may be a single str)",
+        ));
+    }
+    let imported_a = import(a, "a")?;
+    let column_a = column(&imported_a, "a")?;
+    let scalar = b.cast::<PyString>().ok();
+    let imported_b = match scalar {
+        Some(_) => None,
+        None => Some(import(b, "b")?),
+    };
+    let column_b = imported_b.as_ref().map(|i| column(i, "b")).transpose()?;
+    let side_b = match (scalar, &column_b) {
+        (Some(s), _) => Side::Scalar(super::strings::units(s)?),
+        (None, Some(c)) => Side::Column(c),
+        (None, None) => unreachable!("b is either a str or imported"),
+    };
+    let mut interrupt = None;
+    let result = py.detach(|| {
+        columns::levenshtein_columns(Side::Column(&column_a), side_b, options, threads, || {
+            errors::poll_signals(&mut interrupt)
+        })
+    });
+    let distances = match result {
+        Ok(d) => d,
+        Err(ColumnError::Core(e)) => return errors::finish(Err(e), interrupt),
+        Err(e) => return Err(PyValueError::new_err(e.to_string())),
+    };
+    distance_array(distances)
+}
+
+/// Adds `levenshtein_arrow` and `DistanceArray` to the module.
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(levenshtein_arrow, m)?)?;
+    m.add_class::<DistanceArray>()
+}
