@@ -122,6 +122,12 @@ impl<'a> Queue<'a> {
     /// Computes every queued pair into `out[slot]`, capped at `cap`, and
     /// empties the queue.
     pub(crate) fn flush(&mut self, out: &mut [usize], cap: usize) {
+        self.flush_with(|slot, d| out[slot] = d.min(cap));
+    }
+
+    /// Computes every queued pair, hands `emit(slot, distance)` each result, and
+    /// empties the queue.
+    pub(crate) fn flush_with(&mut self, mut emit: impl FnMut(usize, usize)) {
         let order = self.by_text_length();
         let order = &order[..self.entries.len()];
         let mut groups = order.chunks_exact(self.width.lanes());
@@ -129,7 +135,7 @@ impl<'a> Queue<'a> {
             Width::Scalar => {
                 for group in &mut groups {
                     let e = &self.entries[usize::from(group[0])];
-                    out[e.slot] = one(e).min(cap);
+                    emit(e.slot, one(e));
                 }
             }
             #[cfg(target_arch = "x86_64")]
@@ -140,7 +146,7 @@ impl<'a> Queue<'a> {
                     // SAFETY: the width is only Avx2 when the CPU has AVX2.
                     let d = unsafe { lanes::avx2::four(&group, &mut masks) };
                     for (e, d) in group.iter().zip(d) {
-                        out[e.slot] = d.min(cap);
+                        emit(e.slot, d);
                     }
                 }
             }
@@ -152,7 +158,7 @@ impl<'a> Queue<'a> {
                     // SAFETY: the width is only Avx512 when the CPU has AVX-512F and BW.
                     let d = unsafe { lanes::avx512::eight(&group, &mut masks) };
                     for (e, d) in group.iter().zip(d) {
-                        out[e.slot] = d.min(cap);
+                        emit(e.slot, d);
                     }
                 }
             }
@@ -161,7 +167,7 @@ impl<'a> Queue<'a> {
         }
         for &i in groups.remainder() {
             let e = &self.entries[usize::from(i)];
-            out[e.slot] = one(e).min(cap);
+            emit(e.slot, one(e));
         }
         self.entries.clear();
     }
