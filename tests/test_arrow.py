@@ -275,3 +275,18 @@ def test_bad_options_name_the_argument(lev):
         lev.levenshtein_arrow(a, "x", num_threads=0)
     with pytest.raises(TypeError, match="max_distance"):
         lev.levenshtein_arrow(a, "x", max_distance="1")
+
+
+def test_a_table_of_one_string_column_is_that_column(lev):
+    batch = pa.record_batch({"a": pa.array(["x", "kitten", "flaw", None])})
+    assert lev.levenshtein_arrow(batch, "flaw").to_pylist() == [4, 6, 0, None]
+    assert lev.levenshtein_arrow(batch.slice(1, 2), "flaw").to_pylist() == [6, 0]
+    table = pa.Table.from_batches([batch.slice(2), batch.slice(0, 2)])
+    assert lev.levenshtein_arrow(table, "flaw").to_pylist() == [0, None, 4, 6]
+    with pytest.raises(TypeError, match="must be a string column"):
+        lev.levenshtein_arrow(pa.table({"a": ["x"], "b": ["y"]}), "x")
+    nullable = pa.StructArray.from_arrays(
+        [pa.array(["x", "y"])], names=["a"], mask=pa.array([False, True])
+    )
+    with pytest.raises(ValueError, match="null rows"):
+        lev.levenshtein_arrow(nullable, "x")
