@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import random
 import struct
+import sys
 
 import pytest
+from conftest import run_python_json
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -290,3 +292,30 @@ def test_a_table_of_one_string_column_is_that_column(lev):
     )
     with pytest.raises(ValueError, match="null rows"):
         lev.levenshtein_arrow(nullable, "x")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self")
+def test_one_million_pairs_add_at_most_16_bytes_per_pair():
+    result = run_python_json(
+        """
+        import json, re
+        import pyarrow as pa
+        import pyo3_levenshtein as lev
+
+        n = 1_000_000
+        words = pa.array([f"w{i % 977}x{i % 13}" for i in range(n)], type=pa.string_view())
+        other = pa.array([f"{i % 31}v{i % 7}" for i in range(n)])
+        lev.levenshtein_arrow(words[:100], other[:100])  # warm up the pool
+
+        def hwm():
+            text = open("/proc/self/status").read()
+            return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1))
+
+        open("/proc/self/clear_refs", "w").write("5")
+        before = hwm()
+        out = lev.levenshtein_arrow(words, other)
+        print(json.dumps({"extra": (hwm() - before) * 1024 / n, "len": len(out)}))
+        """
+    )
+    assert result["len"] == 1_000_000
+    assert result["extra"] <= 16, result
