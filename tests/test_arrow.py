@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import random
 import struct
+import sys
 
 import pytest
+from conftest import run_python_json
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -275,3 +277,52 @@ def test_bad_options_name_the_argument(lev):
         lev.levenshtein_arrow(a, "x", num_threads=0)
     with pytest.raises(TypeError, match="max_distance"):
         lev.levenshtein_arrow(a, "x", max_distance="1")
+
+
+def test_a_table_of_one_string_column_is_that_column(lev):
+    batch = pa.record_batch({"a": pa.array(["x", "kitten", "flaw", None])})
+    assert lev.levenshtein_arrow(batch, "flaw").to_pylist() == [4, 6, 0, None]
+    assert lev.levenshtein_arrow(batch.slice(1, 2), "flaw").to_pylist() == [6, 0]
+    table = pa.Table.from_batches([batch.slice(2), batch.slice(0, 2)])
+    assert lev.levenshtein_arrow(table, "flaw").to_pylist() == [0, None, 4, 6]
+    with pytest.raises(TypeError, match="must be a string column"):
+        lev.levenshtein_arrow(pa.table({"a": ["x"], "b": ["y"]}), "x")
+    nullable = pa.StructArray.from_arrays(
+        [pa.array(["x", "y"])], names=["a"], mask=pa.array([False, True])
+    )
+    with pytest.raises(ValueError, match="null rows"):
+        lev.levenshtein_arrow(nullable, "x")
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads /proc/self, calls glibc's malloc_trim"
+)
+def test_one_million_pairs_add_at_most_16_bytes_per_pair():
+    result = run_python_json(
+        """
+        import ctypes, gc, json, re
+        import pyarrow as pa
+        import pyo3_levenshtein as lev
+
+        n = 1_000_000
+        words = pa.array([f"w{i % 977}x{i % 13}" for i in range(n)], type=pa.string_view())
+        other = pa.array([f"{i % 31}v{i % 7}" for i in range(n)])
+        lev.levenshtein_arrow(words[:100], other[:100])  # warm up the pool
+        # Hand the freed Python strings back to the system, so that the output cannot
+        # hide in heap pages that are already resident (the check would be blind).
+        gc.collect()
+        ctypes.CDLL(None).malloc_trim(0)
+
+        def hwm():
+            text = open("/proc/self/status").read()
+            return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1))
+
+        open("/proc/self/clear_refs", "w").write("5")
+        before = hwm()
+        out = lev.levenshtein_arrow(words, other)
+        print(json.dumps({"extra": (hwm() - before) * 1024 / n, "len": len(out)}))
+        """
+    )
+    assert result["len"] == 1_000_000
+    # The output alone is 4 bytes per pair; seeing it proves the measurement is not blind.
+    assert 3.5 <= result["extra"] <= 16, result

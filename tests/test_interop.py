@@ -47,3 +47,6 @@ def test_duckdb_query_result_column(lev):
     table = fetch()
     got = lev.levenshtein_arrow(table["a"], table["b"])
     assert got.to_pylist() == [3, 2, None, 1]
+    # A one-column query result is itself a string column.
+    a = con.sql("select a from (values ('kitten'), ('flaw'), (null)) as t(a)")
+    assert lev.levenshtein_arrow(a, "flaw").to_pylist() == [6, 0, None]

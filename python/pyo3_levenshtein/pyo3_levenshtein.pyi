@@ -71,8 +71,9 @@ def levenshtein_arrow(
 
     a and b are objects exporting the Arrow PyCapsule interface
     (__arrow_c_array__ or __arrow_c_stream__): pyarrow Array or ChunkedArray,
-    Polars Series, pandas Series with Arrow strings, a column of a DuckDB result.
-    b may also be a str, compared with every element of a. The utf8, large_utf8
+    Polars Series, pandas Series with Arrow strings, a column of a DuckDB result,
+    or a table of one string column (a one-column DuckDB relation). b may also
+    be a str, compared with every element of a. The utf8, large_utf8
     and utf8_view layouts are read in place; a null on either side gives null.
     Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
     parallel with the GIL released (num_threads and max_distance as in

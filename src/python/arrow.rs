@@ -41,13 +41,45 @@ fn capsule(obj: &Bound<'_, PyAny>, name: &CStr, arg: &str) -> PyResult<*mut c_vo
     Ok(capsule.pointer_checked(Some(name))?.as_ptr().cast())
 }
 
+fn is_string(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+/// Accepts a string column, or a table of exactly one string column (a struct of
+/// one field, as a DuckDB relation or a one-column record batch exports itself).
 fn check_string_type(data_type: &DataType, arg: &str) -> PyResult<()> {
     match data_type {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(()),
+        t if is_string(t) => Ok(()),
+        DataType::Struct(fields) if fields.len() == 1 && is_string(fields[0].data_type()) => Ok(()),
         other => Err(PyTypeError::new_err(format!(
             "{arg} must be a string column (utf8, large_utf8 or utf8_view), got Arrow type {other}"
         ))),
     }
+}
+
+/// The string column of `data`: itself, or the only child of a one-field struct,
+/// sliced as the struct is (arrow-rs keeps a struct's offset out of its children).
+fn string_column(data: ArrayData, arg: &str) -> PyResult<ArrayData> {
+    if is_string(data.data_type()) {
+        return Ok(data);
+    }
+    if data.null_count() > 0 {
+        return Err(PyValueError::new_err(format!(
+            "{arg}: a table with null rows is not a string column; pass the column itself"
+        )));
+    }
+    let child = data.child_data().first().ok_or_else(|| {
+        PyValueError::new_err(format!("{arg}: the Arrow struct has no child array"))
+    })?;
+    if child.len() < data.offset() + data.len() {
+        return Err(PyValueError::new_err(format!(
+            "{arg}: the Arrow struct's child is shorter than the struct"
+        )));
+    }
+    Ok(child.slice(data.offset(), data.len()))
 }
 
 fn arrow_error(arg: &str, e: &impl std::fmt::Display) -> PyErr {
@@ -91,7 +123,9 @@ fn import(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<Imported> {
         check_string_type(&data_type, arg)?;
         // SAFETY: the capsule named arrow_array holds an ArrowArray struct.
         let data = unsafe { take_array(array, data_type, arg)? };
-        return Ok(Imported { chunks: vec![data] });
+        return Ok(Imported {
+            chunks: vec![string_column(data, arg)?],
+        });
     }
     if obj.hasattr("__arrow_c_stream__")? {
         let capsule_obj = obj.call_method0("__arrow_c_stream__")?;
@@ -123,7 +157,8 @@ fn import(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<Imported> {
             }
             let ptr: *mut FFI_ArrowArray = &raw mut array;
             // SAFETY: `array` is a live struct; take_array moves it out.
-            chunks.push(unsafe { take_array(ptr.cast(), data_type.clone(), arg)? });
+            let data = unsafe { take_array(ptr.cast(), data_type.clone(), arg)? };
+            chunks.push(string_column(data, arg)?);
         }
         return Ok(Imported { chunks });
     }
@@ -294,8 +329,9 @@ fn distance_array(d: columns::Distances) -> PyResult<DistanceArray> {
 ///
 /// a and b are objects exporting the Arrow PyCapsule interface
 /// (__arrow_c_array__ or __arrow_c_stream__): pyarrow Array or ChunkedArray,
-/// Polars Series, pandas Series with Arrow strings, a column of a DuckDB result.
-/// b may also be a str, compared with every element of a. The utf8, large_utf8
+/// Polars Series, pandas Series with Arrow strings, a column of a DuckDB result,
+/// or a table of one string column (a one-column DuckDB relation). b may also
+/// be a str, compared with every element of a. The utf8, large_utf8
 /// and utf8_view layouts are read in place; a null on either side gives null.
 /// Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
 /// parallel with the GIL released (num_threads and max_distance as in
