@@ -411,6 +411,40 @@ pub(crate) fn with_cluster_ids<R>(
     })
 }
 
+/// Cluster ids of many strings from one interner, so that equal clusters get
+/// equal ids across all of them (for one-to-many and all-pairs jobs, where ids
+/// per pair would not do). A string whose characters are all simple is its own
+/// id sequence and gets `None`.
+pub(crate) fn shared_cluster_ids<'s>(
+    count: usize,
+    string: impl Fn(usize) -> Units<'s>,
+) -> Vec<Option<Vec<u32>>> {
+    let cps: Vec<Option<Vec<u32>>> = (0..count)
+        .map(|i| {
+            let s = string(i);
+            (!all_simple(s)).then(|| {
+                let mut v = Vec::new();
+                s.widen_into(&mut v);
+                v
+            })
+        })
+        .collect();
+    let mut interner = Interner {
+        few: Vec::new(),
+        many: HashMap::new(),
+    };
+    let (mut bounds, mut buf) = (Vec::new(), String::new());
+    cps.iter()
+        .map(|c| {
+            c.as_ref().map(|c| {
+                let mut ids = Vec::with_capacity(c.len());
+                cluster_ids(c, &mut ids, &mut bounds, &mut buf, &mut interner);
+                ids
+            })
+        })
+        .collect()
+}
+
 /// The start of each cluster of `s` as a code point index, then `s.len()`.
 ///
 /// ```

@@ -11,11 +11,15 @@ mod distance;
 mod error;
 mod graphemes;
 mod hyyro2003;
+mod hyyro2003_lanes;
+mod matrix;
 mod mbleven2018;
 mod myers1999;
+mod nearest;
 mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;
+mod strings;
 mod units;
 #[cfg(target_arch = "x86_64")]
 mod wide_match;
@@ -27,6 +31,10 @@ pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_interruptible};
 pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
 pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
+pub use hyyro2003_lanes::Kernel;
+pub use matrix::{Parallel, levenshtein_matrix};
+pub use nearest::nearest;
+pub use strings::Strings;
 pub use units::{Unit, Units, code_points};
 
 #[cfg(feature = "python")]

@@ -1,0 +1,438 @@
+//! All-pairs distances: a `queries x choices` matrix.
+//!
+//! Queries of 1..=64 units are sorted by length and packed into SIMD lanes
+//! ([`crate::hyyro2003_lanes`]), as narrow as the longest query of a group allows;
+//! each choice is then the text of every group, one table row per text unit. The
+//! symbols of all queries get small ids once, and each choice is translated to
+//! those ids once, so a group's table is a dense array and the inner loop does one
+//! load per text unit. Empty queries and queries over 64 units go through the
+//! pairwise dispatcher ([`crate::levenshtein_with_stop`]).
+//!
+//! Cost: O(n) vector steps per (group, choice of n units): for W1-like strings
+//! about `queries / lanes` groups times the total length of the choices.
+
+use crate::batch::{pool, run_interruptible};
+use crate::distance::{Options, levenshtein_with_stop};
+use crate::error::Error;
+use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word, distance_from_wrapped};
+use crate::strings::{Prepared, SharedOut, Strings, prepare};
+use crate::units::Units;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Choices per task: enough work to amortise a group's table, few enough that
+/// every thread gets many tasks.
+const CHOICES_PER_TASK: usize = 2048;
+
+/// How the work is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parallel {
+    /// Threads, as for [`crate::levenshtein_batch`].
+    pub threads: Option<usize>,
+    /// The lane kernel ([`Kernel::best`] unless testing another).
+    pub kernel: Kernel,
+}
+
+impl Default for Parallel {
+    fn default() -> Self {
+        Parallel {
+            threads: None,
+            kernel: Kernel::best(),
+        }
+    }
+}
+
+/// Symbol -> id (1..) for the symbols of the queries; 0 for any other symbol.
+struct SymbolIds {
+    low: [u32; 256],
+    high: HashMap<u32, u32>,
+    count: u32,
+}
+
+impl SymbolIds {
+    fn new() -> Self {
+        SymbolIds {
+            low: [0; 256],
+            high: HashMap::new(),
+            count: 0,
+        }
+    }
+
+    fn intern(&mut self, c: u32) -> u32 {
+        let next = self.count + 1;
+        let id = if c < 256 {
+            let slot = &mut self.low[c as usize];
+            if *slot == 0 {
+                *slot = next;
+            }
+            *slot
+        } else {
+            *self.high.entry(c).or_insert(next)
+        };
+        self.count = self.count.max(id);
+        id
+    }
+
+    #[inline]
+    fn get(&self, c: u32) -> u32 {
+        if c < 256 {
+            self.low[c as usize]
+        } else {
+            self.high.get(&c).copied().unwrap_or(0)
+        }
+    }
+}
+
+/// Queries packed into lanes of one width.
+struct Group {
+    width: Width,
+    /// Query indices, at most one vector's lanes.
+    queries: Vec<usize>,
+}
+
+/// Sorted by length, the lane-able queries cut into groups: each group takes as
+/// many queries as its first query's width holds lanes, fewer at the end of a
+/// width class.
+fn groups(lens: &[usize], kernel: Kernel) -> Vec<Group> {
+    let mut order: Vec<usize> = (0..lens.len())
+        .filter(|&i| (1..=64).contains(&lens[i]))
+        .collect();
+    order.sort_by_key(|&i| lens[i]);
+    let mut out = Vec::new();
+    let mut rest = &order[..];
+    while let Some(&first) = rest.first() {
+        let width = Width::for_len(lens[first]);
+        let lanes = kernel.lanes(width);
+        let take = rest
+            .iter()
+            .take(lanes)
+            .take_while(|&&i| lens[i] <= width.bits())
+            .count();
+        out.push(Group {
+            width,
+            queries: rest[..take].to_vec(),
+        });
+        rest = &rest[take..];
+    }
+    out
+}
+
+/// The choices as query-symbol ids, all in one buffer.
+struct Texts {
+    ids: Vec<u32>,
+    /// Choice j is `ids[starts[j]..starts[j + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl Texts {
+    #[inline]
+    fn get(&self, j: usize) -> &[u32] {
+        &self.ids[self.starts[j]..self.starts[j + 1]]
+    }
+}
+
+fn translate<S: Strings + ?Sized>(choices: &Prepared<'_, S>, symbols: &SymbolIds) -> Texts {
+    let n = choices.count();
+    let mut starts = Vec::with_capacity(n + 1);
+    starts.push(0);
+    let total: usize = (0..n).map(|j| choices.get(j).len()).sum();
+    let mut ids = Vec::with_capacity(total);
+    for j in 0..n {
+        match choices.get(j) {
+            Units::U8(s) => ids.extend(s.iter().map(|&c| symbols.low[usize::from(c)])),
+            Units::U16(s) => ids.extend(s.iter().map(|&c| symbols.get(u32::from(c)))),
+            Units::U32(s) => ids.extend(s.iter().map(|&c| symbols.get(c))),
+        }
+        starts.push(ids.len());
+    }
+    Texts { ids, starts }
+}
+
+/// One group against a range of choices.
+struct GroupTask<'a, T> {
+    group: &'a Group,
+    /// Query symbol ids, per query (empty for queries outside the groups).
+    query_ids: &'a [Vec<u32>],
+    symbol_count: usize,
+    texts: &'a Texts,
+    columns: std::ops::Range<usize>,
+    cap: usize,
+    out: SharedOut<T>,
+    row_len: usize,
+    convert: fn(usize) -> T,
+    stop: &'a AtomicBool,
+}
+
+impl<T> LaneJob for GroupTask<'_, T> {
+    type Output = Option<()>;
+
+    #[inline(always)]
+    fn run<W: Word, const L: usize>(self) -> Option<()> {
+        let queries = &self.group.queries;
+        debug_assert!(queries.len() <= L);
+        // Row s of the table: the masks of symbol s in every lane's query.
+        let mut table = vec![[W::default(); L]; self.symbol_count + 1];
+        for (lane, &q) in queries.iter().enumerate() {
+            for (bit, &s) in self.query_ids[q].iter().enumerate() {
+                let row = &mut table[s as usize][lane];
+                *row = *row | W::from_u64(1u64 << bit);
+            }
+        }
+        // Symbols absent from every query of the group share row 0.
+        table[0] = [W::default(); L];
+        let lens: Vec<usize> = queries.iter().map(|&q| self.query_ids[q].len()).collect();
+        for j in self.columns.clone() {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let text = self.texts.get(j);
+            let mut lanes = Lanes::<W, L>::new(lens.iter().copied());
+            for &s in text {
+                lanes.step(&table[s as usize]);
+            }
+            for (lane, &q) in queries.iter().enumerate() {
+                let d = distance_from_wrapped(lanes.score(lane), lens[lane], text.len(), W::BITS);
+                // SAFETY: q < rows and j < row_len; this task alone owns the cells
+                // of its group's queries in its columns.
+                unsafe {
+                    self.out
+                        .write(q * self.row_len + j, (self.convert)(d.min(self.cap)));
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+/// Distances between every query and every choice, written row by row into
+/// `out` (`queries.count() * choices.count()` cells) through `convert`; distances
+/// above `options.max_distance` are written as `max_distance + 1`. `poll` runs
+/// on the calling thread while it waits (see [`crate::batch::run_interruptible`]).
+///
+/// ```
+/// use pyo3_levenshtein::{levenshtein_matrix, Options, Parallel, Units};
+/// let queries = [Units::U8(b"kitten"), Units::U8(b"")];
+/// let choices = [Units::U8(b"sitting"), Units::U8(b"kit")];
+/// let mut out = vec![0u32; 4];
+/// levenshtein_matrix(&queries[..], &choices[..], Options::default(), Parallel::default(),
+///     &mut out, |d| d as u32, || false).unwrap();
+/// assert_eq!(out, [3, 3, 7, 3]);
+/// ```
+///
+/// # Errors
+/// An invalid thread count, a pool that could not start, or cancellation by `poll`.
+///
+/// # Panics
+/// If `out` does not have one cell per pair.
+pub fn levenshtein_matrix<Q, C, T>(
+    queries: &Q,
+    choices: &C,
+    options: Options,
+    parallel: Parallel,
+    out: &mut [T],
+    convert: fn(usize) -> T,
+    poll: impl FnMut() -> bool,
+) -> Result<(), Error>
+where
+    Q: Strings + ?Sized,
+    C: Strings + ?Sized,
+    T: Send,
+{
+    let (rows, cols) = (queries.count(), choices.count());
+    assert_eq!(out.len(), rows * cols, "out must hold one cell per pair");
+    let pool = pool(parallel.threads)?;
+    if out.is_empty() {
+        return Ok(());
+    }
+    let stop = AtomicBool::new(false);
+    let kernel = if parallel.kernel.is_available() {
+        parallel.kernel
+    } else {
+        Kernel::Portable
+    };
+    let cap = options
+        .max_distance
+        .map_or(usize::MAX, |k| k.saturating_add(1));
+    let shared = SharedOut::new(out);
+    let work = || {
+        let (queries, choices) = prepare(queries, choices, options.grapheme_segmentation);
+        let lens: Vec<usize> = (0..rows).map(|i| queries.get(i).len()).collect();
+        let groups = groups(&lens, kernel);
+        let mut symbols = SymbolIds::new();
+        let mut query_ids = vec![Vec::new(); rows];
+        for group in &groups {
+            for &q in &group.queries {
+                let s = queries.get(q);
+                query_ids[q] = (0..s.len()).map(|i| symbols.intern(s.get(i))).collect();
+            }
+        }
+        let texts = translate(&choices, &symbols);
+        let chunks = cols.div_ceil(CHOICES_PER_TASK);
+        let lane_tasks = groups.len() * chunks;
+        let others: Vec<usize> = (0..rows)
+            .filter(|&i| !(1..=64).contains(&lens[i]))
+            .collect();
+        let pairwise = Options {
+            grapheme_segmentation: false,
+            max_distance: options.max_distance,
+        };
+        (0..lane_tasks + others.len() * chunks)
+            .into_par_iter()
+            .map(|t| {
+                let c = t % chunks;
+                let columns = c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);
+                if t < lane_tasks {
+                    let group = &groups[t / chunks];
+                    let task = GroupTask {
+                        group,
+                        query_ids: &query_ids,
+                        symbol_count: symbols.count as usize,
+                        texts: &texts,
+                        columns,
+                        cap,
+                        out: shared,
+                        row_len: cols,
+                        convert,
+                        stop: &stop,
+                    };
+                    return hyyro2003_lanes::run(kernel, group.width, task);
+                }
+                let q = others[(t - lane_tasks) / chunks];
+                let a = queries.get(q);
+                for j in columns {
+                    let d = levenshtein_with_stop(a, choices.get(j), pairwise, &stop)?;
+                    // SAFETY: in bounds; this task alone owns row q in these columns.
+                    unsafe { shared.write(q * cols + j, convert(d.min(cap))) };
+                }
+                Some(())
+            })
+            .collect::<Option<()>>()
+    };
+    run_interruptible(&pool, &stop, work, poll)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::naive;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn unit() -> impl Strategy<Value = u32> {
+        prop_oneof![0u32..3, 250u32..258, 0xD800u32..0xD802, Just(0x1_F600)]
+    }
+
+    /// Strings of every width class, each stored in the narrowest width (as CPython does).
+    fn stored(cps: &[Vec<u32>]) -> Vec<Storage> {
+        cps.iter()
+            .map(|s| match s.iter().max().copied().unwrap_or(0) {
+                0..=255 => Storage::U8(s.iter().map(|&c| c as u8).collect()),
+                256..=0xFFFF => Storage::U16(s.iter().map(|&c| c as u16).collect()),
+                _ => Storage::U32(s.clone()),
+            })
+            .collect()
+    }
+
+    enum Storage {
+        U8(Vec<u8>),
+        U16(Vec<u16>),
+        U32(Vec<u32>),
+    }
+
+    fn units(s: &[Storage]) -> Vec<Units<'_>> {
+        s.iter()
+            .map(|x| match x {
+                Storage::U8(v) => Units::U8(v),
+                Storage::U16(v) => Units::U16(v),
+                Storage::U32(v) => Units::U32(v),
+            })
+            .collect()
+    }
+
+    fn lengths() -> impl Strategy<Value = std::ops::Range<usize>> {
+        prop_oneof![
+            Just(0..10),
+            Just(0..20),
+            Just(0..40),
+            Just(0..70),
+            Just(60..140)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        #[test]
+        fn matrix_matches_reference(
+            (queries, choices) in lengths().prop_flat_map(|r| (
+                vec(vec(unit(), r.clone()), 0..150),
+                vec(vec(unit(), 0..90), 0..12),
+            )),
+            bound in prop_oneof![Just(None), (0usize..6).prop_map(Some)],
+        ) {
+            let (qs, cs) = (stored(&queries), stored(&choices));
+            let (qu, cu) = (units(&qs), units(&cs));
+            let cap = bound.map_or(usize::MAX, |k| k + 1);
+            let want: Vec<usize> = queries
+                .iter()
+                .flat_map(|q| choices.iter().map(move |c| naive(q, c).min(cap)))
+                .collect();
+            let options = Options { max_distance: bound, ..Options::default() };
+            for kernel in Kernel::ALL {
+                let mut got = vec![0usize; want.len()];
+                let parallel = Parallel { threads: Some(2), kernel };
+                levenshtein_matrix(&qu[..], &cu[..], options, parallel, &mut got, |d| d, || false)
+                    .expect("matrix");
+                prop_assert_eq!(&got, &want, "{:?}", kernel);
+            }
+        }
+    }
+
+    #[test]
+    fn grapheme_mode_interns_clusters_across_strings() {
+        let q: Vec<u32> = "e\u{301}x".chars().map(u32::from).collect();
+        let c1: Vec<u32> = "xe\u{301}".chars().map(u32::from).collect();
+        let c2: Vec<u32> = "ex".chars().map(u32::from).collect();
+        let qs = [Units::U32(&q)];
+        let cs = [Units::U32(&c1), Units::U32(&c2), Units::U8(b"")];
+        let options = Options {
+            grapheme_segmentation: true,
+            ..Options::default()
+        };
+        let mut out = [0usize; 3];
+        levenshtein_matrix(
+            &qs[..],
+            &cs[..],
+            options,
+            Parallel::default(),
+            &mut out,
+            |d| d,
+            || false,
+        )
+        .expect("matrix");
+        assert_eq!(out, [2, 1, 2]);
+    }
+
+    #[test]
+    fn polling_true_cancels() {
+        let long: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+        let qs = vec![Units::U8(&long[..60]); 64];
+        let cs = vec![Units::U8(&long); 64];
+        let mut out = vec![0usize; 64 * 64];
+        let mut polls = 0;
+        let r = levenshtein_matrix(
+            &qs[..],
+            &cs[..],
+            Options::default(),
+            Parallel::default(),
+            &mut out,
+            |d| d,
+            || {
+                polls += 1;
+                polls > 1
+            },
+        );
+        assert_eq!(r, Err(Error::Cancelled));
+    }
+}

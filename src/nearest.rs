@@ -1,0 +1,367 @@
+//! One-to-many: the choices nearest to a query.
+//!
+//! The length difference is a free lower bound on the distance, so the choices
+//! are visited in order of it (a counting sort), and a choice is skipped once its
+//! length difference exceeds the bound: `max_distance`, or the k-th best distance
+//! found so far (shared by the workers through an atomic, each keeping its own
+//! k best). A query of 1..=64 units is the pattern of every lane of
+//! [`crate::hyyro2003_lanes`], its match table built once per worker, with a
+//! different choice in each lane (the choices of a batch are sorted by length so
+//! the lanes stay full); other queries, and choices too long for a lane batch,
+//! go through the bounded pairwise dispatcher ([`crate::levenshtein_with_stop`]).
+//!
+//! Cost: O(n) lane steps per choice of n units that is not pruned.
+
+use crate::batch::{pool, run_interruptible};
+use crate::distance::{Options, levenshtein_with_stop};
+use crate::error::Error;
+use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word, distance_from_wrapped};
+use crate::matrix::Parallel;
+use crate::pattern_match::WordTable;
+use crate::strings::{Prepared, Strings, prepare};
+use crate::units::Units;
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Choices a worker takes at a time (in order of length difference).
+const CHUNK: usize = 512;
+/// Longer choices are compared pairwise (the bounded kernels then pay off, and a
+/// lane batch does not hold one long text among short ones).
+const LANE_TEXT_MAX: usize = 256;
+/// Length differences above this are not sorted among themselves.
+const SORTED_DIFFS: usize = 1024;
+
+/// The choices nearest to `query`: `(index, distance)` for every choice within
+/// `options.max_distance`, best first, ties by index, at most `k` of them.
+///
+/// ```
+/// use pyo3_levenshtein::{nearest, Options, Parallel, Units};
+/// let choices = [Units::U8(b"kitten"), Units::U8(b"sitting"), Units::U8(b"mitten")];
+/// let found = nearest(Units::U8(b"smitten"), &choices[..], Some(2), Options::default(),
+///     Parallel::default(), || false);
+/// assert_eq!(found, Ok(vec![(2, 1), (0, 2)]));
+/// ```
+///
+/// # Errors
+/// An invalid thread count, a pool that could not start, or cancellation by `poll`.
+pub fn nearest<C: Strings + ?Sized>(
+    query: Units<'_>,
+    choices: &C,
+    k: Option<usize>,
+    options: Options,
+    parallel: Parallel,
+    poll: impl FnMut() -> bool,
+) -> Result<Vec<(usize, usize)>, Error> {
+    let pool = pool(parallel.threads)?;
+    if choices.count() == 0 || k == Some(0) {
+        return Ok(Vec::new());
+    }
+    let kernel = if parallel.kernel.is_available() {
+        parallel.kernel
+    } else {
+        Kernel::Portable
+    };
+    let stop = AtomicBool::new(false);
+    let query = [query];
+    let work = || {
+        let (query, choices) = prepare(&query[..], choices, options.grapheme_segmentation);
+        let scan = Scan {
+            query: query.get(0),
+            choices: &choices,
+            k,
+            bound: AtomicUsize::new(options.max_distance.unwrap_or(usize::MAX)),
+            next: AtomicUsize::new(0),
+            order: order(query.get(0).len(), &choices, options.max_distance),
+            found: Mutex::new(Vec::new()),
+            stop: &stop,
+        };
+        let workers = pool
+            .current_num_threads()
+            .min(scan.order.len().div_ceil(CHUNK));
+        rayon::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| scan.work(kernel));
+            }
+        });
+        let mut found = scan.found.into_inner().unwrap_or_else(|e| e.into_inner());
+        found.sort_unstable();
+        if let Some(k) = k {
+            found.truncate(k);
+        }
+        Some(found.into_iter().map(|(d, i)| (i, d)).collect())
+    };
+    run_interruptible(&pool, &stop, work, poll)
+}
+
+/// Choice indices by increasing length difference to a query of `m` units,
+/// without those beyond `max_distance`.
+fn order<S: Strings + ?Sized>(
+    m: usize,
+    choices: &Prepared<'_, S>,
+    max: Option<usize>,
+) -> Vec<usize> {
+    let n = choices.count();
+    let limit = max.unwrap_or(usize::MAX);
+    let diffs: Vec<usize> = (0..n).map(|i| choices.get(i).len().abs_diff(m)).collect();
+    let mut counts = vec![0usize; SORTED_DIFFS + 2];
+    for &d in &diffs {
+        if d <= limit {
+            counts[d.min(SORTED_DIFFS + 1) + 1] += 1;
+        }
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let mut out = vec![0usize; counts[SORTED_DIFFS + 1]];
+    for (i, &d) in diffs.iter().enumerate() {
+        if d <= limit {
+            let slot = &mut counts[d.min(SORTED_DIFFS + 1)];
+            out[*slot] = i;
+            *slot += 1;
+        }
+    }
+    out
+}
+
+struct Scan<'a, S: Strings + ?Sized> {
+    query: Units<'a>,
+    choices: &'a Prepared<'a, S>,
+    k: Option<usize>,
+    /// No choice farther than this can be among the results.
+    bound: AtomicUsize,
+    /// The next chunk of `order` to take.
+    next: AtomicUsize,
+    order: Vec<usize>,
+    /// Every worker's results, as (distance, index).
+    found: Mutex<Vec<(usize, usize)>>,
+    stop: &'a AtomicBool,
+}
+
+/// A worker's best results so far: a max-heap of (distance, index), at most k.
+struct Best {
+    heap: BinaryHeap<(usize, usize)>,
+    k: usize,
+}
+
+impl Best {
+    /// Keeps `(d, i)` if it is among the k best; returns the new bound (the k-th
+    /// best distance) once there are k.
+    fn offer(&mut self, d: usize, i: usize) -> Option<usize> {
+        if self.heap.len() < self.k {
+            self.heap.push((d, i));
+        } else if let Some(mut top) = self.heap.peek_mut()
+            && (d, i) < *top
+        {
+            *top = (d, i);
+        }
+        (self.heap.len() == self.k).then(|| self.heap.peek().map_or(usize::MAX, |t| t.0))
+    }
+}
+
+impl<S: Strings + ?Sized> Scan<'_, S> {
+    fn work(&self, kernel: Kernel) {
+        let mut best = Best {
+            heap: BinaryHeap::new(),
+            k: self.k.unwrap_or(usize::MAX),
+        };
+        let m = self.query.len();
+        if (1..=64).contains(&m) {
+            let lanes = |table: &WordTable| {
+                let job = Batches {
+                    scan: self,
+                    table,
+                    m,
+                    best: &mut best,
+                };
+                hyyro2003_lanes::run(kernel, Width::for_len(m), job);
+            };
+            match self.query {
+                Units::U8(q) => WordTable::with(q, lanes),
+                Units::U16(q) => WordTable::with(q, lanes),
+                Units::U32(q) => WordTable::with(q, lanes),
+            }
+        } else {
+            while let Some(chunk) = self.take() {
+                for &i in chunk {
+                    if !self.pairwise(i, &mut best) {
+                        return;
+                    }
+                }
+            }
+        }
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        found.extend(best.heap);
+    }
+
+    /// The next chunk of choices, or `None` when all are taken or the work stops.
+    fn take(&self) -> Option<&[usize]> {
+        if self.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
+        (start < self.order.len())
+            .then(|| &self.order[start..(start + CHUNK).min(self.order.len())])
+    }
+
+    /// Whether choice `i` may still be among the results.
+    #[inline]
+    fn viable(&self, len: usize) -> bool {
+        len.abs_diff(self.query.len()) <= self.bound.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, best: &mut Best, d: usize, i: usize) {
+        if d <= self.bound.load(Ordering::Relaxed)
+            && let Some(b) = best.offer(d, i)
+        {
+            self.bound.fetch_min(b, Ordering::Relaxed);
+        }
+    }
+
+    /// Compares choice `i` by the bounded dispatcher; false if stopped.
+    fn pairwise(&self, i: usize, best: &mut Best) -> bool {
+        let c = self.choices.get(i);
+        if !self.viable(c.len()) {
+            return true;
+        }
+        let bound = self.bound.load(Ordering::Relaxed);
+        let options = Options {
+            grapheme_segmentation: false,
+            max_distance: (bound != usize::MAX).then_some(bound),
+        };
+        match levenshtein_with_stop(self.query, c, options, self.stop) {
+            Some(d) => {
+                self.record(best, d, i);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// One worker's loop over chunks, with the query in every lane.
+struct Batches<'a, 's, S: Strings + ?Sized> {
+    scan: &'a Scan<'s, S>,
+    table: &'a WordTable,
+    m: usize,
+    best: &'a mut Best,
+}
+
+impl<S: Strings + ?Sized> LaneJob for Batches<'_, '_, S> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<W: Word, const L: usize>(self) {
+        let scan = self.scan;
+        let mut picked: Vec<(usize, usize)> = Vec::with_capacity(CHUNK);
+        let mut eq: Vec<W> = Vec::new();
+        while let Some(chunk) = scan.take() {
+            picked.clear();
+            for &i in chunk {
+                let len = scan.choices.get(i).len();
+                if len > LANE_TEXT_MAX {
+                    if !scan.pairwise(i, self.best) {
+                        return;
+                    }
+                } else if scan.viable(len) {
+                    picked.push((len, i));
+                }
+            }
+            picked.sort_unstable();
+            for batch in picked.chunks(L) {
+                let steps = batch.last().map_or(0, |b| b.0);
+                eq.clear();
+                eq.resize(steps * L, W::default());
+                let mut text_lens = [0usize; L];
+                for (lane, &(len, i)) in batch.iter().enumerate() {
+                    text_lens[lane] = len;
+                    let mut put =
+                        |j: usize, c: u32| eq[j * L + lane] = W::from_u64(self.table.get(c));
+                    match scan.choices.get(i) {
+                        Units::U8(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
+                        Units::U16(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
+                        Units::U32(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c)),
+                    }
+                }
+                let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(self.m, L));
+                lanes.run_ragged(&eq, &text_lens);
+                for (lane, &(len, i)) in batch.iter().enumerate() {
+                    let d = distance_from_wrapped(lanes.score(lane), self.m, len, W::BITS);
+                    scan.record(self.best, d, i);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::naive;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn unit() -> impl Strategy<Value = u32> {
+        prop_oneof![0u32..3, 250u32..258, Just(0xD800), Just(0x1_F600)]
+    }
+
+    fn want(
+        q: &[u32],
+        cs: &[Vec<u32>],
+        k: Option<usize>,
+        max: Option<usize>,
+    ) -> Vec<(usize, usize)> {
+        let mut all: Vec<(usize, usize)> = cs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (naive(q, c), i))
+            .filter(|&(d, _)| max.is_none_or(|m| d <= m))
+            .collect();
+        all.sort_unstable();
+        if let Some(k) = k {
+            all.truncate(k);
+        }
+        all.into_iter().map(|(d, i)| (i, d)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 80, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nearest_matches_reference(
+            q in prop_oneof![vec(unit(), 0..10), vec(unit(), 0..70), vec(unit(), 60..90)],
+            cs in vec(prop_oneof![9 => vec(unit(), 0..40), 1 => vec(unit(), 200..400)], 0..1500),
+            k in prop_oneof![Just(None), (1usize..12).prop_map(Some)],
+            max in prop_oneof![Just(None), (0usize..8).prop_map(Some)],
+        ) {
+            let k = if k.is_none() && max.is_none() { Some(3) } else { k };
+            let expected = want(&q, &cs, k, max);
+            let units: Vec<Units<'_>> = cs.iter().map(|c| Units::U32(c)).collect();
+            let options = Options { max_distance: max, ..Options::default() };
+            for kernel in Kernel::ALL {
+                let parallel = Parallel { threads: Some(3), kernel };
+                let got = nearest(Units::U32(&q), &units[..], k, options, parallel, || false);
+                prop_assert_eq!(got.as_ref(), Ok(&expected), "{:?}", kernel);
+            }
+        }
+    }
+
+    #[test]
+    fn ties_are_broken_by_index() {
+        let cs = [
+            Units::U8(b"ab"),
+            Units::U8(b"ba"),
+            Units::U8(b"aa"),
+            Units::U8(b"bb"),
+        ];
+        let got = nearest(
+            Units::U8(b"ac"),
+            &cs[..],
+            Some(2),
+            Options::default(),
+            Parallel::default(),
+            || false,
+        );
+        assert_eq!(got, Ok(vec![(0, 1), (2, 1)]));
+    }
+}
