@@ -141,7 +141,13 @@ impl<W: Word, const L: usize> Lanes<W, L> {
     /// stopping (its score frozen) after `text_lens[i]` units.
     #[inline(always)]
     pub(crate) fn run_ragged(&mut self, eq: &[W], text_lens: &[usize; L]) {
-        for (j, row) in eq.chunks_exact(L).enumerate() {
+        // Until the shortest text ends, every lane is active.
+        let common = text_lens.iter().copied().min().unwrap_or(0);
+        let mut rows = eq.chunks_exact(L);
+        for row in rows.by_ref().take(common) {
+            self.step(row.try_into().unwrap_or_else(|_| unreachable!()));
+        }
+        for (j, row) in rows.enumerate().map(|(j, row)| (j + common, row)) {
             let row: &[W; L] = row.try_into().unwrap_or_else(|_| unreachable!());
             let mut active = [W::default(); L];
             for i in 0..L {

@@ -32,7 +32,7 @@ pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
 pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
 pub use hyyro2003_lanes::Kernel;
-pub use matrix::{Parallel, levenshtein_matrix};
+pub use matrix::{Parallel, available_memory, levenshtein_matrix};
 pub use nearest::nearest;
 pub use strings::Strings;
 pub use units::{Unit, Units, code_points};

@@ -312,6 +312,16 @@ where
     run_interruptible(&pool, &stop, work, poll)
 }
 
+/// Bytes of memory the system can give without swapping (Linux `MemAvailable`),
+/// or `None` where that is not known.
+#[must_use]
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +396,13 @@ mod tests {
                     .expect("matrix");
                 prop_assert_eq!(&got, &want, "{:?}", kernel);
             }
+        }
+    }
+
+    #[test]
+    fn available_memory_is_known_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(available_memory().is_some_and(|b| b > 0));
         }
     }
 

@@ -51,6 +51,38 @@ pub fn nearest<C: Strings + ?Sized>(
     k: Option<usize>,
     options: Options,
     parallel: Parallel,
+    mut poll: impl FnMut() -> bool,
+) -> Result<Vec<(usize, usize)>, Error> {
+    let n = choices.count();
+    let part_len = u32::MAX as usize;
+    if n <= part_len {
+        return nearest_u32(query, choices, k, options, parallel, poll);
+    }
+    // Beyond u32 indices: each part's results, merged.
+    let mut found = Vec::new();
+    for start in (0..n).step_by(part_len) {
+        let part = Part {
+            all: choices,
+            start,
+            len: part_len.min(n - start),
+        };
+        let got = nearest_u32(query, &part, k, options, parallel, &mut poll)?;
+        found.extend(got.into_iter().map(|(i, d)| (d, start + i)));
+    }
+    found.sort_unstable();
+    if let Some(k) = k {
+        found.truncate(k);
+    }
+    Ok(found.into_iter().map(|(d, i)| (i, d)).collect())
+}
+
+/// [`nearest`] for at most `u32::MAX` choices.
+fn nearest_u32<C: Strings + ?Sized>(
+    query: Units<'_>,
+    choices: &C,
+    k: Option<usize>,
+    options: Options,
+    parallel: Parallel,
     poll: impl FnMut() -> bool,
 ) -> Result<Vec<(usize, usize)>, Error> {
     let pool = pool(parallel.threads)?;
@@ -84,7 +116,10 @@ pub fn nearest<C: Strings + ?Sized>(
                 s.spawn(|_| scan.work(kernel));
             }
         });
-        let mut found = scan.found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut found = scan
+            .found
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         found.sort_unstable();
         if let Some(k) = k {
             found.truncate(k);
@@ -94,34 +129,51 @@ pub fn nearest<C: Strings + ?Sized>(
     run_interruptible(&pool, &stop, work, poll)
 }
 
-/// Choice indices by increasing length difference to a query of `m` units,
-/// without those beyond `max_distance`.
-fn order<S: Strings + ?Sized>(
-    m: usize,
-    choices: &Prepared<'_, S>,
-    max: Option<usize>,
-) -> Vec<usize> {
+/// Choice indices by increasing length difference to a query of `m` units
+/// (shorter choices first at each difference, so that runs of equal length fill
+/// the lanes), without those beyond `max_distance`. A counting sort.
+fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<usize>) -> Vec<u32> {
     let n = choices.count();
+    debug_assert!(u32::try_from(n).is_ok());
     let limit = max.unwrap_or(usize::MAX);
-    let diffs: Vec<usize> = (0..n).map(|i| choices.get(i).len().abs_diff(m)).collect();
-    let mut counts = vec![0usize; SORTED_DIFFS + 2];
-    for &d in &diffs {
-        if d <= limit {
-            counts[d.min(SORTED_DIFFS + 1) + 1] += 1;
-        }
+    // Lengths are read twice rather than kept: a per-call buffer of 20,000
+    // lengths measured slower than the second read.
+    let key = |i: usize| {
+        let len = choices.get(i).len();
+        let d = len.abs_diff(m);
+        (d <= limit).then(|| d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m))
+    };
+    let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
+    for k in (0..n).filter_map(key) {
+        counts[k + 1] += 1;
     }
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
     }
-    let mut out = vec![0usize; counts[SORTED_DIFFS + 1]];
-    for (i, &d) in diffs.iter().enumerate() {
-        if d <= limit {
-            let slot = &mut counts[d.min(SORTED_DIFFS + 1)];
-            out[*slot] = i;
-            *slot += 1;
+    let mut out = vec![0u32; counts[counts.len() - 1]];
+    for i in 0..n {
+        if let Some(k) = key(i) {
+            out[counts[k]] = i as u32;
+            counts[k] += 1;
         }
     }
     out
+}
+
+/// Choices `start..start + len` of `all`, for collections too large for `u32` indices.
+struct Part<'a, S: Strings + ?Sized> {
+    all: &'a S,
+    start: usize,
+    len: usize,
+}
+
+impl<S: Strings + ?Sized> Strings for Part<'_, S> {
+    fn count(&self) -> usize {
+        self.len
+    }
+    fn get(&self, i: usize) -> Units<'_> {
+        self.all.get(self.start + i)
+    }
 }
 
 struct Scan<'a, S: Strings + ?Sized> {
@@ -132,7 +184,7 @@ struct Scan<'a, S: Strings + ?Sized> {
     bound: AtomicUsize,
     /// The next chunk of `order` to take.
     next: AtomicUsize,
-    order: Vec<usize>,
+    order: Vec<u32>,
     /// Every worker's results, as (distance, index).
     found: Mutex<Vec<(usize, usize)>>,
     stop: &'a AtomicBool,
@@ -184,18 +236,21 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
         } else {
             while let Some(chunk) = self.take() {
                 for &i in chunk {
-                    if !self.pairwise(i, &mut best) {
+                    if !self.pairwise(i as usize, &mut best) {
                         return;
                     }
                 }
             }
         }
-        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        let mut found = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         found.extend(best.heap);
     }
 
     /// The next chunk of choices, or `None` when all are taken or the work stops.
-    fn take(&self) -> Option<&[usize]> {
+    fn take(&self) -> Option<&[u32]> {
         if self.stop.load(Ordering::Relaxed) {
             return None;
         }
@@ -258,6 +313,7 @@ impl<S: Strings + ?Sized> LaneJob for Batches<'_, '_, S> {
         while let Some(chunk) = scan.take() {
             picked.clear();
             for &i in chunk {
+                let i = i as usize;
                 let len = scan.choices.get(i).len();
                 if len > LANE_TEXT_MAX {
                     if !scan.pairwise(i, self.best) {
@@ -267,12 +323,14 @@ impl<S: Strings + ?Sized> LaneJob for Batches<'_, '_, S> {
                     picked.push((len, i));
                 }
             }
-            picked.sort_unstable();
+            // `order` puts equal lengths together; a batch straddling a change
+            // of length just runs its longest text.
             for batch in picked.chunks(L) {
-                let steps = batch.last().map_or(0, |b| b.0);
+                let steps = batch.iter().map(|b| b.0).max().unwrap_or(0);
                 eq.clear();
                 eq.resize(steps * L, W::default());
-                let mut text_lens = [0usize; L];
+                // Unused lanes run the longest text: their results are not read.
+                let mut text_lens = [steps; L];
                 for (lane, &(len, i)) in batch.iter().enumerate() {
                     text_lens[lane] = len;
                     let mut put =

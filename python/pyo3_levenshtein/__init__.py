@@ -7,6 +7,8 @@ from .pyo3_levenshtein import (
     UNICODE_VERSION,
     levenshtein,
     levenshtein_batch,
+    levenshtein_matrix,
+    nearest,
 )
 from .pyo3_levenshtein import (
     _noop as _noop,
@@ -23,4 +25,6 @@ __all__ = [
     "__version__",
     "levenshtein",
     "levenshtein_batch",
+    "levenshtein_matrix",
+    "nearest",
 ]

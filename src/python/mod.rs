@@ -7,6 +7,7 @@
 
 mod args;
 mod errors;
+mod many;
 mod strings;
 
 use crate::{MAX_THREADS, Options, UNICODE_VERSION};
@@ -112,6 +113,8 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
     m.add_function(wrap_pyfunction!(levenshtein_batch, m)?)?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(many::nearest, m)?)?;
+    m.add_function(wrap_pyfunction!(many::levenshtein_matrix, m)?)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;
