@@ -14,9 +14,9 @@
 //! serves both uses: many patterns against one text (the matrix: one table row per
 //! text unit) and one pattern against many texts (`nearest`: one look-up per lane).
 //!
-//! Scores are kept in the lane width and wrap: the true distance d lies in
-//! `[|n - m|, max(n, m)]`, an interval of `min(n, m) <= w` values, so d modulo
-//! 2^w identifies it (see [`distance_from_wrapped`]).
+//! No score is kept while the text runs (a third fewer instructions per step):
+//! the distance is read from the last column at the end, as n plus the sum of
+//! its vertical deltas (two population counts).
 //!
 //! Cost: O(n) vector steps for L pairs whose texts are at most n units long.
 
@@ -42,8 +42,6 @@ pub(crate) trait Word:
     fn to_u64(self) -> u64;
     /// Wrapping addition.
     fn add(self, other: Self) -> Self;
-    /// Wrapping subtraction.
-    fn sub(self, other: Self) -> Self;
 }
 
 macro_rules! word {
@@ -62,10 +60,6 @@ macro_rules! word {
             fn add(self, other: Self) -> Self {
                 self.wrapping_add(other)
             }
-            #[inline(always)]
-            fn sub(self, other: Self) -> Self {
-                self.wrapping_sub(other)
-            }
         }
     };
 }
@@ -74,13 +68,13 @@ word!(u16);
 word!(u32);
 word!(u64);
 
-/// The DP columns of L pairs, each as vertical deltas (VP, VN) and the score of
-/// its last row (wrapping, see the module docs).
+/// The DP columns of L pairs, each as vertical deltas (VP, VN).
+#[derive(Clone)]
 pub(crate) struct Lanes<W: Word, const L: usize> {
     vp: [W; L],
     vn: [W; L],
-    score: [W; L],
-    last: [W; L],
+    /// The pattern's bits in each lane.
+    used: [W; L],
 }
 
 impl<W: Word, const L: usize> Lanes<W, L> {
@@ -88,57 +82,43 @@ impl<W: Word, const L: usize> Lanes<W, L> {
     /// get a one-unit pattern whose result nobody reads.
     #[inline(always)]
     pub(crate) fn new(lens: impl Iterator<Item = usize>) -> Self {
-        let mut last = [W::from_u64(1); L];
-        let mut score = [W::from_u64(1); L];
+        let mut used = [W::from_u64(1); L];
         for (i, m) in lens.take(L).enumerate() {
             debug_assert!((1..=W::BITS).contains(&m));
-            last[i] = W::from_u64(1u64 << (m - 1));
-            score[i] = W::from_u64(m as u64);
+            used[i] = W::from_u64(u64::MAX >> (64 - m));
         }
         Lanes {
             vp: [!W::default(); L],
             vn: [W::default(); L],
-            score,
-            last,
-        }
-    }
-
-    /// Advances every lane by one text unit whose pattern masks are `eq`; the
-    /// score of lane i changes only where `active[i]` is all ones.
-    #[inline(always)]
-    fn step_masked(&mut self, eq: &[W; L], active: &[W; L]) {
-        let one = W::from_u64(1);
-        for i in 0..L {
-            let (e, p, n) = (eq[i], self.vp[i], self.vn[i]);
-            let x = e | n;
-            let s = (e & p).add(p);
-            let not_hp = (s | e | p) & !n;
-            let hn = p & (!s | e);
-            let inc = if !not_hp & self.last[i] == W::default() {
-                W::default()
-            } else {
-                one
-            };
-            let dec = if hn & self.last[i] == W::default() {
-                W::default()
-            } else {
-                one
-            };
-            self.score[i] = self.score[i].add(inc.sub(dec) & active[i]);
-            let not_hp = not_hp.add(not_hp);
-            self.vp[i] = hn.add(hn) | (not_hp & !x);
-            self.vn[i] = !not_hp & x;
+            used,
         }
     }
 
     /// Advances every lane by one text unit whose pattern masks are `eq`.
+    /// No score is kept: the last column alone gives the distance (see [`Lanes::distance`]).
     #[inline(always)]
     pub(crate) fn step(&mut self, eq: &[W; L]) {
-        self.step_masked(eq, &[!W::default(); L]);
+        for i in 0..L {
+            let (vp, vn) = advance(eq[i], self.vp[i], self.vn[i]);
+            self.vp[i] = vp;
+            self.vn[i] = vn;
+        }
+    }
+
+    /// Like [`Lanes::step`], leaving the lanes whose `active[i]` is false as they are.
+    #[inline(always)]
+    fn step_masked(&mut self, eq: &[W; L], active: &[bool; L]) {
+        for i in 0..L {
+            let (vp, vn) = advance(eq[i], self.vp[i], self.vn[i]);
+            if active[i] {
+                self.vp[i] = vp;
+                self.vn[i] = vn;
+            }
+        }
     }
 
     /// Runs `steps` text units whose masks are `eq[j * L..(j + 1) * L]`, lane i
-    /// stopping (its score frozen) after `text_lens[i]` units.
+    /// stopping (its column frozen) after `text_lens[i]` units.
     #[inline(always)]
     pub(crate) fn run_ragged(&mut self, eq: &[W], text_lens: &[usize; L]) {
         // Until the shortest text ends, every lane is active.
@@ -149,34 +129,34 @@ impl<W: Word, const L: usize> Lanes<W, L> {
         }
         for (j, row) in rows.enumerate().map(|(j, row)| (j + common, row)) {
             let row: &[W; L] = row.try_into().unwrap_or_else(|_| unreachable!());
-            let mut active = [W::default(); L];
+            let mut active = [false; L];
             for i in 0..L {
-                if j < text_lens[i] {
-                    active[i] = !W::default();
-                }
+                active[i] = j < text_lens[i];
             }
             self.step_masked(row, &active);
         }
     }
 
-    /// The wrapped score of lane `i`.
+    /// The distance in lane `i` after a text of `n` units: row 0 of the DP
+    /// matrix ends at n, and the last column's vertical deltas sum to the rest.
     #[inline(always)]
-    pub(crate) fn score(&self, i: usize) -> u64 {
-        self.score[i].to_u64()
+    pub(crate) fn distance(&self, i: usize, n: usize) -> usize {
+        let up = (self.vp[i] & self.used[i]).to_u64().count_ones() as usize;
+        let down = (self.vn[i] & self.used[i]).to_u64().count_ones() as usize;
+        n + up - down
     }
 }
 
-/// The distance between a pattern of `m` and a text of `n` units from its score
-/// modulo 2^`bits` (`m <= bits <= 64`).
+/// Myers' step on one column (see [`crate::hyyro2003::run`]): the new (VP, VN).
 #[inline(always)]
-pub(crate) fn distance_from_wrapped(wrapped: u64, m: usize, n: usize, bits: usize) -> usize {
-    let low = m.abs_diff(n) as u64;
-    let modulus_mask = if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
-    (low + (wrapped.wrapping_sub(low) & modulus_mask)) as usize
+fn advance<W: Word>(e: W, p: W, n: W) -> (W, W) {
+    let x = e | n;
+    let s = (e & p).add(p);
+    let not_hp = (s | e | p) & !n;
+    let hn = p & (!s | e);
+    // A 1 enters HP from row 0, i.e. a 0 enters its complement.
+    let not_hp = not_hp.add(not_hp);
+    (hn.add(hn) | (not_hp & !x), !not_hp & x)
 }
 
 /// The lane width a group of patterns of at most `m` units needs.
@@ -358,12 +338,7 @@ mod tests {
                 let mut lanes = Lanes::<W, L>::new(group.iter().map(|(p, _)| p.len()));
                 lanes.run_ragged(&eq, &text_lens);
                 for (i, (p, t)) in group.iter().enumerate() {
-                    out.push(distance_from_wrapped(
-                        lanes.score(i),
-                        p.len(),
-                        t.len(),
-                        W::BITS,
-                    ));
+                    out.push(lanes.distance(i, t.len()));
                 }
             }
             out
@@ -377,8 +352,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-        /// Every kernel at every width, ragged texts, texts long enough for the
-        /// 8-bit scores to wrap several times.
+        /// Every kernel at every width, ragged texts, texts longer than a lane.
         #[test]
         fn lanes_match_reference(
             pairs in vec((vec(unit(), 1..=64), vec(unit(), 0..700)), 1..40),
@@ -396,17 +370,6 @@ mod tests {
                 }
             }
             prop_assert_eq!(want.len(), pairs.len());
-        }
-    }
-
-    #[test]
-    fn wrapped_scores_decode() {
-        for m in 1..=8usize {
-            for n in 0..600usize {
-                for d in m.abs_diff(n)..=m.max(n) {
-                    assert_eq!(distance_from_wrapped((d % 256) as u64, m, n, 8), d);
-                }
-            }
         }
     }
 }

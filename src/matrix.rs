@@ -14,7 +14,7 @@
 use crate::batch::{pool, run_interruptible};
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
-use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word, distance_from_wrapped};
+use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::strings::{Prepared, SharedOut, Strings, prepare};
 use crate::units::Units;
 use rayon::prelude::*;
@@ -182,23 +182,45 @@ impl<T> LaneJob for GroupTask<'_, T> {
         // Symbols absent from every query of the group share row 0.
         table[0] = [W::default(); L];
         let lens: Vec<usize> = queries.iter().map(|&q| self.query_ids[q].len()).collect();
-        for j in self.columns.clone() {
-            if self.stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let text = self.texts.get(j);
-            let mut lanes = Lanes::<W, L>::new(lens.iter().copied());
-            for &s in text {
-                lanes.step(&table[s as usize]);
-            }
+        let fresh = Lanes::<W, L>::new(lens.iter().copied());
+        let write = |j: usize, lanes: &Lanes<W, L>, n: usize| {
             for (lane, &q) in queries.iter().enumerate() {
-                let d = distance_from_wrapped(lanes.score(lane), lens[lane], text.len(), W::BITS);
+                let d = lanes.distance(lane, n);
                 // SAFETY: q < rows and j < row_len; this task alone owns the cells
                 // of its group's queries in its columns.
                 unsafe {
                     self.out
                         .write(q * self.row_len + j, (self.convert)(d.min(self.cap)));
                 }
+            }
+        };
+        // Two choices at a time: their columns are independent, so the two
+        // dependency chains of the step overlap.
+        let mut columns = self.columns.clone();
+        while let Some(j) = columns.next() {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let second = columns.next();
+            let (a, b) = (
+                self.texts.get(j),
+                second.map_or(&[][..], |k| self.texts.get(k)),
+            );
+            let (mut la, mut lb) = (fresh.clone(), fresh.clone());
+            let common = a.len().min(b.len());
+            for (&x, &y) in a[..common].iter().zip(&b[..common]) {
+                la.step(&table[x as usize]);
+                lb.step(&table[y as usize]);
+            }
+            for &x in &a[common..] {
+                la.step(&table[x as usize]);
+            }
+            for &y in &b[common..] {
+                lb.step(&table[y as usize]);
+            }
+            write(j, &la, a.len());
+            if let Some(k) = second {
+                write(k, &lb, b.len());
             }
         }
         Some(())

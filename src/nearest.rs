@@ -15,7 +15,7 @@
 use crate::batch::{pool, run_interruptible};
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
-use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word, distance_from_wrapped};
+use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::matrix::Parallel;
 use crate::pattern_match::WordTable;
 use crate::strings::{Prepared, Strings, prepare};
@@ -344,7 +344,7 @@ impl<S: Strings + ?Sized> LaneJob for Batches<'_, '_, S> {
                 let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(self.m, L));
                 lanes.run_ragged(&eq, &text_lens);
                 for (lane, &(len, i)) in batch.iter().enumerate() {
-                    let d = distance_from_wrapped(lanes.score(lane), self.m, len, W::BITS);
+                    let d = lanes.distance(lane, len);
                     scan.record(self.best, d, i);
                 }
             }
