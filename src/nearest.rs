@@ -136,10 +136,8 @@ fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<u
     let n = choices.count();
     debug_assert!(u32::try_from(n).is_ok());
     let limit = max.unwrap_or(usize::MAX);
-    // Lengths are read twice rather than kept: a per-call buffer of 20,000
-    // lengths measured slower than the second read.
     let key = |i: usize| {
-        let len = choices.get(i).len();
+        let len = choices.len_of(i);
         let d = len.abs_diff(m);
         (d <= limit).then(|| d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m))
     };
@@ -275,10 +273,10 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
 
     /// Compares choice `i` by the bounded dispatcher; false if stopped.
     fn pairwise(&self, i: usize, best: &mut Best) -> bool {
-        let c = self.choices.get(i);
-        if !self.viable(c.len()) {
+        if !self.viable(self.choices.len_of(i)) {
             return true;
         }
+        let c = self.choices.get(i);
         let bound = self.bound.load(Ordering::Relaxed);
         let options = Options {
             grapheme_segmentation: false,
@@ -314,7 +312,7 @@ impl<S: Strings + ?Sized> LaneJob for Batches<'_, '_, S> {
             picked.clear();
             for &i in chunk {
                 let i = i as usize;
-                let len = scan.choices.get(i).len();
+                let len = scan.choices.len_of(i);
                 if len > LANE_TEXT_MAX {
                     if !scan.pairwise(i, self.best) {
                         return;

@@ -11,6 +11,10 @@ pub trait Strings: Sync {
     fn count(&self) -> usize;
     /// String `i` (`i < count()`).
     fn get(&self, i: usize) -> Units<'_>;
+    /// The length of string `i`, for collections that know it without `get`.
+    fn len_of(&self, i: usize) -> usize {
+        self.get(i).len()
+    }
 }
 
 impl Strings for [Units<'_>] {
@@ -48,6 +52,14 @@ impl<'a, S: Strings + ?Sized> Prepared<'a, S> {
 
     pub(crate) fn count(&self) -> usize {
         self.source.count()
+    }
+
+    #[inline]
+    pub(crate) fn len_of(&self, i: usize) -> usize {
+        match self.ids.get(i) {
+            Some(Some(ids)) => ids.len(),
+            _ => self.source.len_of(i),
+        }
     }
 
     #[inline]

@@ -18,7 +18,10 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A collection of str read once into a tuple, which keeps every string alive
 /// (and unchanged) while the GIL is released, whatever the caller does to its list.
-fn str_tuple<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+fn str_tuple<'py>(
+    name: &str,
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyTuple>, Vec<u32>)> {
     let not_iterable = || {
         PyTypeError::new_err(format!(
             "{name} must be a list or iterable of str, not {}",
@@ -37,6 +40,7 @@ fn str_tuple<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
         let items = iter.collect::<PyResult<Vec<_>>>()?;
         PyTuple::new(obj.py(), items)?
     };
+    let mut lens = Vec::with_capacity(tuple.len());
     for (i, item) in tuple.iter_borrowed().enumerate() {
         let Ok(s) = item.cast::<PyString>() else {
             return Err(PyTypeError::new_err(format!(
@@ -44,10 +48,11 @@ fn str_tuple<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
                 type_name(&item)
             )));
         };
-        // Makes a legacy (not yet ready) str ready, so StrTuple can read it.
-        units(&s.to_owned())?;
+        // Also makes a legacy (not yet ready) str ready, so StrTuple can read it.
+        let len = units(&s)?.len();
+        lens.push(u32::try_from(len).unwrap_or(u32::MAX));
     }
-    Ok(tuple)
+    Ok((tuple, lens))
 }
 
 /// A tuple of str (checked, and made ready, by [`str_tuple`]) read without the
@@ -56,6 +61,9 @@ fn str_tuple<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
 struct StrTuple<'a> {
     tuple: *mut ffi::PyObject,
     len: usize,
+    /// Each string's length, read while checking it: one sequential array
+    /// instead of a pointer chase into each string for every length test.
+    lens: Vec<u32>,
     _held: PhantomData<&'a ()>,
 }
 
@@ -66,10 +74,11 @@ struct StrTuple<'a> {
 unsafe impl Sync for StrTuple<'_> {}
 
 impl<'a> StrTuple<'a> {
-    fn new(tuple: &'a Bound<'_, PyTuple>) -> Self {
+    fn new(tuple: &'a Bound<'_, PyTuple>, lens: Vec<u32>) -> Self {
         StrTuple {
             tuple: tuple.as_ptr(),
             len: tuple.len(),
+            lens,
             _held: PhantomData,
         }
     }
@@ -78,6 +87,14 @@ impl<'a> StrTuple<'a> {
 impl Strings for StrTuple<'_> {
     fn count(&self) -> usize {
         self.len
+    }
+
+    #[inline]
+    fn len_of(&self, i: usize) -> usize {
+        match self.lens[i] {
+            u32::MAX => self.get(i).len(),
+            n => n as usize,
+        }
     }
 
     #[inline]
@@ -155,8 +172,8 @@ pub(super) fn nearest(
         threads: args::num_threads(num_threads)?,
         kernel: Kernel::best(),
     };
-    let held = str_tuple("choices", choices)?;
-    let choices = StrTuple::new(&held);
+    let (held, lens) = str_tuple("choices", choices)?;
+    let choices = StrTuple::new(&held, lens);
     let query = units(query)?;
     let mut interrupt = None;
     let result = py.detach(|| {
@@ -275,8 +292,8 @@ pub(super) fn levenshtein_matrix<'py>(
     if dtype.is_instance_of::<PyString>() {
         dtype_name(None, &dtype)?;
     }
-    let held_queries = str_tuple("queries", queries)?;
-    let held_choices = str_tuple("choices", choices)?;
+    let (held_queries, query_lens) = str_tuple("queries", queries)?;
+    let (held_choices, choice_lens) = str_tuple("choices", choices)?;
     let numpy = py.import("numpy").map_err(|e| {
         let err = PyImportError::new_err(
             "levenshtein_matrix needs NumPy, which is not installed: pip install numpy",
@@ -285,8 +302,8 @@ pub(super) fn levenshtein_matrix<'py>(
         err
     })?;
     let dtype = dtype_name(Some(&numpy), &dtype)?;
-    let queries = StrTuple::new(&held_queries);
-    let choices = StrTuple::new(&held_choices);
+    let queries = StrTuple::new(&held_queries, query_lens);
+    let choices = StrTuple::new(&held_choices, choice_lens);
     check_fits(&dtype, &queries, &choices, options.max_distance)?;
     let (rows, cols) = (queries.count(), choices.count());
     check_memory(&dtype, rows, cols)?;
@@ -313,7 +330,7 @@ fn check_fits(
     choices: &StrTuple<'_>,
     max_distance: Option<usize>,
 ) -> PyResult<()> {
-    let longest = |s: &StrTuple<'_>| (0..s.count()).map(|i| s.get(i).len()).max().unwrap_or(0);
+    let longest = |s: &StrTuple<'_>| (0..s.count()).map(|i| s.len_of(i)).max().unwrap_or(0);
     let mut largest = longest(queries).max(longest(choices)) as u64;
     if let Some(k) = max_distance {
         largest = largest.min(k as u64 + 1);
