@@ -27,11 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyo3_levenshtein as lev
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from workloads import ALNUM, SEED, UNICODE_UNITS
-
-import pyo3_levenshtein as lev
 
 
 def strings(rng: random.Random, count: int, alphabet: str | list[str]) -> list[str]:

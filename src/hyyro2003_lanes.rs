@@ -77,6 +77,8 @@ pub(crate) struct Lanes<W: Word, const L: usize> {
     used: [W; L],
 }
 
+// Lane loops index several arrays by lane, the form the compiler turns into vectors.
+#[allow(clippy::needless_range_loop)]
 impl<W: Word, const L: usize> Lanes<W, L> {
     /// Columns for patterns of `lens[i]` (1..=W::BITS) units; lanes past `lens`
     /// get a one-unit pattern whose result nobody reads.
@@ -337,7 +339,7 @@ mod tests {
                 }
                 let mut lanes = Lanes::<W, L>::new(group.iter().map(|(p, _)| p.len()));
                 lanes.run_ragged(&eq, &text_lens);
-                for (i, (p, t)) in group.iter().enumerate() {
+                for (i, (_, t)) in group.iter().enumerate() {
                     out.push(lanes.distance(i, t.len()));
                 }
             }

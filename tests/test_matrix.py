@@ -19,9 +19,7 @@ GRAPHEME_ALPHABET = ["a", "e\u0301", "\U0001f44d\U0001f3fd", "\r\n", "\u4e2d", "
 
 def expected(queries, choices, max_distance=None, dist=naive):
     cap = None if max_distance is None else max_distance + 1
-    return [
-        [dist(q, c) if cap is None else min(dist(q, c), cap) for c in choices] for q in queries
-    ]
+    return [[dist(q, c) if cap is None else min(dist(q, c), cap) for c in choices] for q in queries]
 
 
 @given(
