@@ -15,7 +15,7 @@ use crate::batch::{pool, run_interruptible};
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
 use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
-use crate::strings::{Prepared, SharedOut, Strings, prepare};
+use crate::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
 use crate::units::Units;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -277,6 +277,8 @@ where
         .max_distance
         .map_or(usize::MAX, |k| k.saturating_add(1));
     let shared = SharedOut::new(out);
+    let inline = (total_len(queries).div_ceil(64) + rows).saturating_mul(total_len(choices) + cols)
+        <= INLINE_STEPS;
     let work = || {
         let (queries, choices) = prepare(queries, choices, options.grapheme_segmentation);
         let lens: Vec<usize> = (0..rows).map(|i| queries.get(i).len()).collect();
@@ -299,38 +301,44 @@ where
             grapheme_segmentation: false,
             max_distance: options.max_distance,
         };
-        (0..lane_tasks + others.len() * chunks)
-            .into_par_iter()
-            .map(|t| {
-                let c = t % chunks;
-                let columns = c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);
-                if t < lane_tasks {
-                    let group = &groups[t / chunks];
-                    let task = GroupTask {
-                        group,
-                        query_ids: &query_ids,
-                        symbol_count: symbols.count as usize,
-                        texts: &texts,
-                        columns,
-                        cap,
-                        out: shared,
-                        row_len: cols,
-                        convert,
-                        stop: &stop,
-                    };
-                    return hyyro2003_lanes::run(kernel, group.width, task);
-                }
-                let q = others[(t - lane_tasks) / chunks];
-                let a = queries.get(q);
-                for j in columns {
-                    let d = levenshtein_with_stop(a, choices.get(j), pairwise, &stop)?;
-                    // SAFETY: in bounds; this task alone owns row q in these columns.
-                    unsafe { shared.write(q * cols + j, convert(d.min(cap))) };
-                }
-                Some(())
-            })
-            .collect::<Option<()>>()
+        let task = |t: usize| {
+            let c = t % chunks;
+            let columns = c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);
+            if t < lane_tasks {
+                let group = &groups[t / chunks];
+                let task = GroupTask {
+                    group,
+                    query_ids: &query_ids,
+                    symbol_count: symbols.count as usize,
+                    texts: &texts,
+                    columns,
+                    cap,
+                    out: shared,
+                    row_len: cols,
+                    convert,
+                    stop: &stop,
+                };
+                return hyyro2003_lanes::run(kernel, group.width, task);
+            }
+            let q = others[(t - lane_tasks) / chunks];
+            let a = queries.get(q);
+            for j in columns {
+                let d = levenshtein_with_stop(a, choices.get(j), pairwise, &stop)?;
+                // SAFETY: in bounds; this task alone owns row q in these columns.
+                unsafe { shared.write(q * cols + j, convert(d.min(cap))) };
+            }
+            Some(())
+        };
+        let tasks = 0..lane_tasks + others.len() * chunks;
+        if inline {
+            tasks.map(task).collect::<Option<()>>()
+        } else {
+            tasks.into_par_iter().map(task).collect::<Option<()>>()
+        }
     };
+    if inline {
+        return work().ok_or(Error::Cancelled);
+    }
     run_interruptible(&pool, &stop, work, poll)
 }
 

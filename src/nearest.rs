@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::matrix::Parallel;
 use crate::pattern_match::WordTable;
-use crate::strings::{Prepared, Strings, prepare};
+use crate::strings::{INLINE_STEPS, Prepared, Strings, prepare, total_len};
 use crate::units::Units;
 use std::collections::BinaryHeap;
 use std::sync::Mutex;
@@ -95,6 +95,9 @@ fn nearest_u32<C: Strings + ?Sized>(
         Kernel::Portable
     };
     let stop = AtomicBool::new(false);
+    let m = query.len();
+    let inline = choices.count() <= CHUNK
+        && (total_len(choices) + m).saturating_mul(m.div_ceil(64).max(1)) <= INLINE_STEPS;
     let query = [query];
     let work = || {
         let (query, choices) = prepare(&query[..], choices, options.grapheme_segmentation);
@@ -111,11 +114,15 @@ fn nearest_u32<C: Strings + ?Sized>(
         let workers = pool
             .current_num_threads()
             .min(scan.order.len().div_ceil(CHUNK));
-        rayon::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(|_| scan.work(kernel));
-            }
-        });
+        if inline || workers <= 1 {
+            scan.work(kernel);
+        } else {
+            rayon::scope(|s| {
+                for _ in 0..workers {
+                    s.spawn(|_| scan.work(kernel));
+                }
+            });
+        }
         let mut found = scan
             .found
             .into_inner()
@@ -126,6 +133,9 @@ fn nearest_u32<C: Strings + ?Sized>(
         }
         Some(found.into_iter().map(|(d, i)| (i, d)).collect())
     };
+    if inline {
+        return work().ok_or(Error::Cancelled);
+    }
     run_interruptible(&pool, &stop, work, poll)
 }
 

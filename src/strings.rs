@@ -26,6 +26,16 @@ impl Strings for [Units<'_>] {
     }
 }
 
+/// Jobs of fewer steps than this (text units times pattern words, roughly) run
+/// on the calling thread: handing them to a pool and back costs tens of
+/// microseconds, more than the work.
+pub(crate) const INLINE_STEPS: usize = 1 << 14;
+
+/// The total length of `strings`.
+pub(crate) fn total_len<S: Strings + ?Sized>(strings: &S) -> usize {
+    (0..strings.count()).map(|i| strings.len_of(i)).sum()
+}
+
 /// Strings as the kernels compare them: each one itself, or in grapheme mode its
 /// cluster ids, interned once for all the strings of a call (an id is an exact
 /// code point for a one-code-point cluster, so both kinds compare correctly).

@@ -345,6 +345,9 @@ fn check_fits(
     Ok(())
 }
 
+/// Matrices up to this size are allocated without asking the system first.
+const SMALL_MATRIX_BYTES: usize = 1 << 26;
+
 /// Refuses, before allocating, a matrix that cannot exist or cannot fit in the
 /// memory available (allocating it would succeed on Linux and then get the
 /// process killed while the cells are written).
@@ -364,7 +367,9 @@ fn check_memory(dtype: &str, rows: usize, cols: usize) -> PyResult<()> {
             "a {rows} x {cols} matrix of {dtype} is larger than any array can be"
         )));
     };
-    if let Some(available) = crate::matrix::available_memory()
+    // Reading /proc/meminfo costs ~10 us: not worth it for small matrices.
+    if bytes > SMALL_MATRIX_BYTES
+        && let Some(available) = crate::matrix::available_memory()
         && bytes as u64 > available
     {
         return Err(PyMemoryError::new_err(format!(
