@@ -15,11 +15,13 @@
 use crate::batch::{pool, run_interruptible};
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
+use crate::graphemes::{ids_against, intern_query};
 use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::matrix::Parallel;
 use crate::pattern_match::WordTable;
-use crate::strings::{INLINE_STEPS, Prepared, Strings, prepare, total_len};
+use crate::strings::{INLINE_STEPS, Prepared, Strings, total_len};
 use crate::units::Units;
+use rayon::prelude::*;
 use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -100,7 +102,11 @@ fn nearest_u32<C: Strings + ?Sized>(
         && (total_len(choices) + m).saturating_mul(m.div_ceil(64).max(1)) <= INLINE_STEPS;
     let query = [query];
     let work = || {
-        let (query, choices) = prepare(&query[..], choices, options.grapheme_segmentation);
+        let (query, choices) = if options.grapheme_segmentation {
+            segment(&query, choices, inline)
+        } else {
+            (Prepared::plain(&query[..]), Prepared::plain(choices))
+        };
         let scan = Scan {
             query: query.get(0),
             choices: &choices,
@@ -137,6 +143,26 @@ fn nearest_u32<C: Strings + ?Sized>(
         return work().ok_or(Error::Cancelled);
     }
     run_interruptible(&pool, &stop, work, poll)
+}
+
+/// The query and the choices as cluster ids, each choice segmented on its own
+/// (in parallel unless `inline`) against the query's clusters.
+fn segment<'a, C: Strings + ?Sized>(
+    query: &'a [Units<'a>; 1],
+    choices: &'a C,
+    inline: bool,
+) -> (Prepared<'a, [Units<'a>]>, Prepared<'a, C>) {
+    let (query_ids, known) = intern_query(query[0]);
+    let each = |i: usize| ids_against(choices.get(i), &known);
+    let ids = if inline {
+        (0..choices.count()).map(each).collect()
+    } else {
+        (0..choices.count()).into_par_iter().map(each).collect()
+    };
+    (
+        Prepared::with_ids(&query[..], vec![query_ids]),
+        Prepared::with_ids(choices, ids),
+    )
 }
 
 /// Choice indices by increasing length difference to a query of `m` units
@@ -410,6 +436,68 @@ mod tests {
                 prop_assert_eq!(got.as_ref(), Ok(&expected), "{:?}", kernel);
             }
         }
+    }
+
+    /// The clusters of `s` as slices of its code points (the public segmenter).
+    fn clusters(s: &[u32]) -> Vec<Vec<u32>> {
+        let b = crate::cluster_bounds(Units::U32(s));
+        b.windows(2).map(|w| s[w[0]..w[1]].to_vec()).collect()
+    }
+
+    fn grapheme_unit() -> impl Strategy<Value = u32> {
+        // Letters, a combining accent, ZWJ, a skin tone, CR and LF.
+        prop_oneof![
+            Just(0x61),
+            Just(0x62),
+            Just(0x301),
+            Just(0x200D),
+            Just(0x1_F3FD),
+            Just(0x0D),
+            Just(0x0A),
+            Just(0x1_F44D)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 20, ..ProptestConfig::default() })]
+
+        /// Enough choices for the parallel segmentation, each against the query's clusters.
+        #[test]
+        fn grapheme_nearest_matches_reference(
+            q in vec(grapheme_unit(), 0..12),
+            cs in vec(vec(grapheme_unit(), 0..14), 500..900),
+            k in 1usize..12,
+        ) {
+            let qc = clusters(&q);
+            let mut all: Vec<(usize, usize)> =
+                cs.iter().enumerate().map(|(i, c)| (naive_clusters(&qc, &clusters(c)), i)).collect();
+            all.sort_unstable();
+            all.truncate(k);
+            let want: Vec<(usize, usize)> = all.into_iter().map(|(d, i)| (i, d)).collect();
+            let units: Vec<Units<'_>> = cs.iter().map(|c| Units::U32(c)).collect();
+            let options = Options { grapheme_segmentation: true, ..Options::default() };
+            let parallel = Parallel { threads: Some(3), kernel: Kernel::best() };
+            let got = nearest(Units::U32(&q), &units[..], Some(k), options, parallel, || false);
+            prop_assert_eq!(got, Ok(want));
+        }
+    }
+
+    /// Levenshtein over clusters compared as whole code point sequences.
+    fn naive_clusters(a: &[Vec<u32>], b: &[Vec<u32>]) -> usize {
+        let ids = |x: &[Vec<u32>], all: &mut Vec<Vec<u32>>| -> Vec<u32> {
+            x.iter()
+                .map(|c| match all.iter().position(|y| y == c) {
+                    Some(i) => i as u32,
+                    None => {
+                        all.push(c.clone());
+                        all.len() as u32 - 1
+                    }
+                })
+                .collect()
+        };
+        let mut all = Vec::new();
+        let (ia, ib) = (ids(a, &mut all), ids(b, &mut all));
+        naive(&ia, &ib)
     }
 
     #[test]
