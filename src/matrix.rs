@@ -19,7 +19,8 @@ use crate::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_
 use crate::units::Units;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Choices per task: enough work to amortise a group's table, few enough that
 /// every thread gets many tasks.
@@ -118,27 +119,32 @@ fn groups(lens: &[usize], kernel: Kernel) -> Vec<Group> {
     out
 }
 
-/// The choices as query-symbol ids, all in one buffer.
+/// A range of choices as query-symbol ids, all in one buffer.
 struct Texts {
     ids: Vec<u32>,
-    /// Choice j is `ids[starts[j]..starts[j + 1]]`.
+    /// Choice `first + j` is `ids[starts[j]..starts[j + 1]]`.
     starts: Vec<usize>,
+    first: usize,
 }
 
 impl Texts {
     #[inline]
     fn get(&self, j: usize) -> &[u32] {
+        let j = j - self.first;
         &self.ids[self.starts[j]..self.starts[j + 1]]
     }
 }
 
-fn translate<S: Strings + ?Sized>(choices: &Prepared<'_, S>, symbols: &SymbolIds) -> Texts {
-    let n = choices.count();
-    let mut starts = Vec::with_capacity(n + 1);
+fn translate<S: Strings + ?Sized>(
+    choices: &Prepared<'_, S>,
+    range: std::ops::Range<usize>,
+    symbols: &SymbolIds,
+) -> Texts {
+    let mut starts = Vec::with_capacity(range.len() + 1);
     starts.push(0);
-    let total: usize = (0..n).map(|j| choices.get(j).len()).sum();
+    let total: usize = range.clone().map(|j| choices.len_of(j)).sum();
     let mut ids = Vec::with_capacity(total);
-    for j in 0..n {
+    for j in range.clone() {
         match choices.get(j) {
             Units::U8(s) => ids.extend(s.iter().map(|&c| symbols.low[usize::from(c)])),
             Units::U16(s) => ids.extend(s.iter().map(|&c| symbols.get(u32::from(c)))),
@@ -146,7 +152,32 @@ fn translate<S: Strings + ?Sized>(choices: &Prepared<'_, S>, symbols: &SymbolIds
         }
         starts.push(ids.len());
     }
-    Texts { ids, starts }
+    Texts {
+        ids,
+        starts,
+        first: range.start,
+    }
+}
+
+/// One chunk of choices translated once for all the groups, and dropped when
+/// the last group is done with it, so that the translations of only the chunks
+/// in progress are in memory (4 bytes per unit), whatever the choices' total size.
+struct Chunk {
+    texts: Mutex<Option<Arc<Texts>>>,
+    groups_left: AtomicUsize,
+}
+
+impl Chunk {
+    fn texts(&self, make: impl FnOnce() -> Texts) -> Arc<Texts> {
+        let mut guard = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(guard.get_or_insert_with(|| Arc::new(make())))
+    }
+
+    fn done(&self) {
+        if self.groups_left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            *self.texts.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
+    }
 }
 
 /// One group against a range of choices.
@@ -291,9 +322,14 @@ where
                 query_ids[q] = (0..s.len()).map(|i| symbols.intern(s.get(i))).collect();
             }
         }
-        let texts = translate(&choices, &symbols);
         let chunks = cols.div_ceil(CHOICES_PER_TASK);
         let lane_tasks = groups.len() * chunks;
+        let chunk_texts: Vec<Chunk> = (0..chunks)
+            .map(|_| Chunk {
+                texts: Mutex::new(None),
+                groups_left: AtomicUsize::new(groups.len()),
+            })
+            .collect();
         let others: Vec<usize> = (0..rows)
             .filter(|&i| !(1..=64).contains(&lens[i]))
             .collect();
@@ -302,10 +338,12 @@ where
             max_distance: options.max_distance,
         };
         let task = |t: usize| {
-            let c = t % chunks;
-            let columns = c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);
+            let chunk_of = |c: usize| c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);
             if t < lane_tasks {
-                let group = &groups[t / chunks];
+                // Chunk-major, so that the groups of a chunk run close together.
+                let (c, group) = (t / groups.len(), &groups[t % groups.len()]);
+                let columns = chunk_of(c);
+                let texts = chunk_texts[c].texts(|| translate(&choices, columns.clone(), &symbols));
                 let task = GroupTask {
                     group,
                     query_ids: &query_ids,
@@ -318,8 +356,11 @@ where
                     convert,
                     stop: &stop,
                 };
-                return hyyro2003_lanes::run(kernel, group.width, task);
+                let result = hyyro2003_lanes::run(kernel, group.width, task);
+                chunk_texts[c].done();
+                return result;
             }
+            let columns = chunk_of((t - lane_tasks) % chunks);
             let q = others[(t - lane_tasks) / chunks];
             let a = queries.get(q);
             for j in columns {

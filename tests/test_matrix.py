@@ -48,6 +48,18 @@ def test_grapheme_mode_matches_the_reference(lev, queries, choices):
     assert got.tolist() == want
 
 
+def test_many_choices_span_several_chunks(lev):
+    # Choices are translated chunk by chunk (2,048 at a time); cross a few boundaries.
+    rng = random.Random(8)
+    alnum = "abcdefghijklmnopqrstuvwxyz0123456789\xe9\u4e2d"
+    choices = ["".join(rng.choices(alnum, k=rng.randint(0, 40))) for _ in range(5000)]
+    queries = ["".join(rng.choices(alnum, k=rng.randint(0, 70))) for _ in range(40)]
+    want = process.cdist(queries, choices, scorer=RFLevenshtein.distance, workers=-1)
+    for num_threads in (1, 3):
+        got = lev.levenshtein_matrix(queries, choices, num_threads=num_threads)
+        np.testing.assert_array_equal(got, want)
+
+
 def test_agrees_with_rapidfuzz_cdist(lev):
     rng = random.Random(7)
     alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
