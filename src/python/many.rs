@@ -48,8 +48,11 @@ fn str_tuple<'py>(
                 type_name(&item)
             )));
         };
-        // Also makes a legacy (not yet ready) str ready, so StrTuple can read it.
-        let len = units(&s)?.len();
+        // PyUnicode_GetLength also makes a legacy (not yet ready) str ready, so
+        // StrTuple can read it: a tenth of the instructions of borrowing its data.
+        // SAFETY: s is a str.
+        let len = unsafe { ffi::PyUnicode_GetLength(s.as_ptr()) };
+        let len = usize::try_from(len).map_err(|_| PyErr::fetch(obj.py()))?;
         lens.push(u32::try_from(len).unwrap_or(u32::MAX));
     }
     Ok((tuple, lens))
