@@ -33,6 +33,8 @@ const CHUNK: usize = 512;
 const LANE_TEXT_MAX: usize = 256;
 /// Length differences above this are not sorted among themselves.
 const SORTED_DIFFS: usize = 1024;
+/// The sort key of a choice beyond `max_distance`.
+const SKIP: u16 = u16::MAX;
 
 /// The choices nearest to `query`: `(index, distance)` for every choice within
 /// `options.max_distance`, best first, ties by index, at most `k` of them.
@@ -172,23 +174,30 @@ fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<u
     let n = choices.count();
     debug_assert!(u32::try_from(n).is_ok());
     let limit = max.unwrap_or(usize::MAX);
-    let key = |i: usize| {
-        let len = choices.len_of(i);
-        let d = len.abs_diff(m);
-        (d <= limit).then(|| d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m))
-    };
+    // One pass computes the keys (SKIP: beyond max_distance), the counting
+    // sort then reads them back sequentially.
+    let keys: Vec<u16> = (0..n)
+        .map(|i| {
+            let len = choices.len_of(i);
+            let d = len.abs_diff(m);
+            if d > limit {
+                return SKIP;
+            }
+            (d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m)) as u16
+        })
+        .collect();
     let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
-    for k in (0..n).filter_map(key) {
-        counts[k + 1] += 1;
+    for &k in keys.iter().filter(|&&k| k != SKIP) {
+        counts[usize::from(k) + 1] += 1;
     }
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
     }
     let mut out = vec![0u32; counts[counts.len() - 1]];
-    for i in 0..n {
-        if let Some(k) = key(i) {
-            out[counts[k]] = i as u32;
-            counts[k] += 1;
+    for (i, &k) in keys.iter().enumerate() {
+        if k != SKIP {
+            out[counts[usize::from(k)]] = i as u32;
+            counts[usize::from(k)] += 1;
         }
     }
     out
