@@ -293,7 +293,11 @@ where
     T: Send,
 {
     let (rows, cols) = (queries.count(), choices.count());
-    assert_eq!(out.len(), rows * cols, "out must hold one cell per pair");
+    assert_eq!(
+        Some(out.len()),
+        rows.checked_mul(cols),
+        "out must hold one cell per pair"
+    );
     let pool = pool(parallel.threads)?;
     if out.is_empty() {
         return Ok(());
