@@ -233,25 +233,22 @@ impl<P: FnMut() -> bool> Caller<'_, P> {
 
 /// What a worker does with a choice too long for a lane batch.
 trait LongChoices {
-    /// Polls (the calling thread) and returns whether to go on.
-    fn next_chunk(&mut self, stop: &AtomicBool) -> bool;
+    /// Called before each chunk (the calling thread polls there).
+    fn next_chunk(&mut self, stop: &AtomicBool);
     /// Takes long choice `i`, or returns false to have it compared here.
     fn defer(&mut self, i: u32) -> bool;
 }
 
 impl LongChoices for () {
-    fn next_chunk(&mut self, _: &AtomicBool) -> bool {
-        true
-    }
+    fn next_chunk(&mut self, _: &AtomicBool) {}
     fn defer(&mut self, _: u32) -> bool {
         false
     }
 }
 
 impl<P: FnMut() -> bool> LongChoices for &mut Caller<'_, P> {
-    fn next_chunk(&mut self, stop: &AtomicBool) -> bool {
+    fn next_chunk(&mut self, stop: &AtomicBool) {
         self.tick(stop);
-        true
     }
     fn defer(&mut self, i: u32) -> bool {
         self.deferred.push(i);
@@ -481,9 +478,7 @@ impl<S: Strings + ?Sized, X: LongChoices> LaneJob for Batches<'_, '_, S, X> {
         let mut picked: Vec<(usize, usize)> = Vec::with_capacity(CHUNK);
         let mut eq: Vec<W> = Vec::new();
         while let Some(chunk) = scan.take() {
-            if !self.long.next_chunk(scan.stop) {
-                return;
-            }
+            self.long.next_chunk(scan.stop);
             picked.clear();
             for &i in chunk {
                 let len = scan.choices.len_of(i as usize);
