@@ -701,6 +701,75 @@ mod tests {
         }
     }
 
+    /// Enough units for pool helpers to join the calling thread, long choices
+    /// (the deferred phase) mixed in.
+    #[test]
+    fn helped_scans_match_reference() {
+        let buffer: Vec<u8> = (0..5000u32).map(|i| (i * i % 7) as u8).collect();
+        let choices: Vec<Units<'_>> = (0..20_000usize)
+            .map(|i| {
+                let (start, len) = (
+                    i * 31 % 4000,
+                    if i % 97 == 0 {
+                        300 + i % 400
+                    } else {
+                        100 + i % 60
+                    },
+                );
+                Units::U8(&buffer[start..(start + len).min(buffer.len())])
+            })
+            .collect();
+        let query: Vec<u8> = buffer[10..50].to_vec();
+        let all: Vec<(usize, usize)> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Units::U8(c) => (naive(&query, c), i),
+                _ => unreachable!(),
+            })
+            .collect();
+        for (k, max) in [
+            (Some(5), None),
+            (Some(1), None),
+            (Some(7), Some(95)),
+            (None, Some(90)),
+        ] {
+            let mut want: Vec<(usize, usize)> = all
+                .iter()
+                .copied()
+                .filter(|&(d, _)| max.is_none_or(|m| d <= m))
+                .collect();
+            want.sort_unstable();
+            if let Some(k) = k {
+                want.truncate(k);
+            }
+            let want: Vec<(usize, usize)> = want.into_iter().map(|(d, i)| (i, d)).collect();
+            for threads in [2, 3] {
+                let parallel = Parallel {
+                    threads: Some(threads),
+                    kernel: Kernel::best(),
+                };
+                let options = Options {
+                    max_distance: max,
+                    ..Options::default()
+                };
+                let got = nearest(
+                    Units::U8(&query),
+                    &choices[..],
+                    k,
+                    options,
+                    parallel,
+                    || false,
+                );
+                assert_eq!(
+                    got.as_ref(),
+                    Ok(&want),
+                    "k {k:?} max {max:?} threads {threads}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn ties_are_broken_by_index() {
         let cs = [
