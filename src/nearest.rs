@@ -111,7 +111,10 @@ fn nearest_u32<C: Strings + ?Sized>(
     let query = [query];
     let (query, choices) = match (options.grapheme_segmentation, inline) {
         (false, _) => (Prepared::plain(&query[..]), Prepared::plain(choices)),
+        // Segmenting is cache-bound too: the calling thread does it unless there
+        // is enough for the pool's threads to help.
         (true, true) => segment(&query, choices, false),
+        (true, false) if total_len(choices) < HELPED_UNITS => segment(&query, choices, false),
         (true, false) => pool.install(|| segment(&query, choices, true)),
     };
     let scan = Scan {
@@ -280,18 +283,18 @@ impl<P: FnMut() -> bool> LongChoices for &mut Caller<'_, P> {
 }
 
 /// The query and the choices as cluster ids, each choice segmented on its own
-/// (in parallel unless `inline`) against the query's clusters.
+/// (in parallel if `parallel`) against the query's clusters.
 fn segment<'a, C: Strings + ?Sized>(
     query: &'a [Units<'a>; 1],
     choices: &'a C,
-    inline: bool,
+    parallel: bool,
 ) -> (Prepared<'a, [Units<'a>]>, Prepared<'a, C>) {
     let (query_ids, known) = intern_query(query[0]);
     let each = |i: usize| ids_against(choices.get(i), &known);
-    let ids = if inline {
-        (0..choices.count()).map(each).collect()
-    } else {
+    let ids = if parallel {
         (0..choices.count()).into_par_iter().map(each).collect()
+    } else {
+        (0..choices.count()).map(each).collect()
     };
     (
         Prepared::with_ids(&query[..], vec![query_ids]),

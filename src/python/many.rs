@@ -299,7 +299,8 @@ pub(super) fn levenshtein_matrix<'py>(
     let (held_choices, choice_lens) = str_tuple("choices", choices)?;
     let numpy = py.import("numpy").map_err(|e| {
         let err = PyImportError::new_err(
-            "levenshtein_matrix needs NumPy, which is not installed: pip install numpy",
+            "levenshtein_matrix needs NumPy, which is not installed: pip install numpy \
+             (or pyo3-levenshtein[numpy])",
         );
         err.set_cause(py, Some(e));
         err
