@@ -447,8 +447,18 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
             return None;
         }
         let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
-        (start < self.order.len())
-            .then(|| &self.order[start..(start + CHUNK).min(self.order.len())])
+        let chunk = self
+            .order
+            .get(start..(start + CHUNK).min(self.order.len()))?;
+        // `order` is sorted by min(length difference, SORTED_DIFFS + 1) and the
+        // bound only falls: once that key exceeds the bound, so do all the rest.
+        let first = self.choices.len_of(*chunk.first()? as usize);
+        let key = first.abs_diff(self.query.len()).min(SORTED_DIFFS + 1);
+        if key > self.bound.load(Ordering::Relaxed) {
+            self.next.store(self.order.len(), Ordering::Relaxed);
+            return None;
+        }
+        Some(chunk)
     }
 
     /// Whether choice `i` may still be among the results.
