@@ -250,7 +250,7 @@ fn cluster_ids<'a>(
     out: &mut Vec<u32>,
     bounds: &mut Vec<usize>,
     buf: &mut String,
-    interner: &mut Interner<'a>,
+    id: &mut impl FnMut(&'a [u32]) -> u32,
 ) {
     let table = simple_table();
     let n = cps.len();
@@ -298,7 +298,7 @@ fn cluster_ids<'a>(
         for &b in bounds.iter() {
             out.push(match &cps[start..b] {
                 [one] => *one,
-                cluster => interner.id(cluster),
+                cluster => id(cluster),
             });
             start = b;
         }
@@ -428,10 +428,10 @@ pub(crate) fn with_cluster_ids_of<R>(
         let cps_a = (!simple_a).then(|| code_point_slice(a, cps_a));
         let cps_b = (!simple_b).then(|| code_point_slice(b, cps_b));
         if let Some(cps) = cps_a {
-            cluster_ids(cps, ids_a, bounds_a, buf, &mut interner);
+            cluster_ids(cps, ids_a, bounds_a, buf, &mut |c| interner.id(c));
         }
         if let Some(cps) = cps_b {
-            cluster_ids(cps, ids_b, bounds_b, buf, &mut interner);
+            cluster_ids(cps, ids_b, bounds_b, buf, &mut |c| interner.id(c));
         }
         let ua = if simple_a { a } else { Units::U32(ids_a) };
         let ub = if simple_b { b } else { Units::U32(ids_b) };
@@ -439,6 +439,81 @@ pub(crate) fn with_cluster_ids_of<R>(
         scratch.trim();
         r
     })
+}
+
+/// Cluster ids of many strings from one interner, so that equal clusters get
+/// equal ids across all of them (for one-to-many and all-pairs jobs, where ids
+/// per pair would not do). A string whose characters are all simple is its own
+/// id sequence and gets `None`.
+pub(crate) fn shared_cluster_ids<'s>(
+    count: usize,
+    string: impl Fn(usize) -> Units<'s>,
+) -> Vec<Option<Vec<u32>>> {
+    let cps: Vec<Option<Vec<u32>>> = (0..count)
+        .map(|i| {
+            let s = string(i);
+            (!all_simple(s)).then(|| {
+                let mut v = Vec::new();
+                s.widen_into(&mut v);
+                v
+            })
+        })
+        .collect();
+    let mut interner = Interner {
+        few: Vec::new(),
+        many: HashMap::new(),
+    };
+    let (mut bounds, mut buf) = (Vec::new(), String::new());
+    cps.iter()
+        .map(|c| {
+            c.as_ref().map(|c| {
+                let mut ids = Vec::with_capacity(c.len());
+                cluster_ids(c, &mut ids, &mut bounds, &mut buf, &mut |c| interner.id(c));
+                ids
+            })
+        })
+        .collect()
+}
+
+/// The multi-code-point clusters of one string (a `nearest` query) and their ids.
+pub(crate) struct KnownClusters(HashMap<Vec<u32>, u32>);
+
+/// Never given to a cluster: the id of every cluster a query does not hold.
+const FOREIGN_CLUSTER_ID: u32 = u32::MAX;
+
+/// The cluster ids of `query` (`None` if all its characters are simple, so it is
+/// its own id sequence), and its clusters for [`ids_against`].
+pub(crate) fn intern_query(query: Units<'_>) -> (Option<Vec<u32>>, KnownClusters) {
+    let mut known = HashMap::new();
+    if all_simple(query) {
+        return (None, KnownClusters(known));
+    }
+    let mut cps = Vec::new();
+    query.widen_into(&mut cps);
+    let (mut ids, mut bounds, mut buf) = (Vec::new(), Vec::new(), String::new());
+    cluster_ids(&cps, &mut ids, &mut bounds, &mut buf, &mut |c| {
+        let next = FIRST_CLUSTER_ID + known.len() as u32;
+        *known.entry(c.to_vec()).or_insert(next)
+    });
+    (Some(ids), KnownClusters(known))
+}
+
+/// The cluster ids of `s` for comparing it with the query of `known` only: a
+/// cluster the query holds gets the query's id, any other the one foreign id
+/// (a distance to the query only ever compares the query's units with the
+/// choice's). `None` if all of `s`'s characters are simple. Needs no shared
+/// state, so choices are segmented in parallel.
+pub(crate) fn ids_against(s: Units<'_>, known: &KnownClusters) -> Option<Vec<u32>> {
+    if all_simple(s) {
+        return None;
+    }
+    let mut cps = Vec::new();
+    s.widen_into(&mut cps);
+    let (mut ids, mut bounds, mut buf) = (Vec::with_capacity(cps.len()), Vec::new(), String::new());
+    cluster_ids(&cps, &mut ids, &mut bounds, &mut buf, &mut |c| {
+        known.0.get(c).copied().unwrap_or(FOREIGN_CLUSTER_ID)
+    });
+    Some(ids)
 }
 
 /// The start of each cluster of `s` as a code point index, then `s.len()`.

@@ -13,13 +13,17 @@ mod graphemes;
 mod hyyro2003;
 #[cfg(target_arch = "x86_64")]
 mod hyyro2003_band;
+mod hyyro2003_lanes;
 mod hyyro2003_pairs;
+mod matrix;
 mod mbleven2018;
 mod myers1999;
 mod myers1999_fixed;
+mod nearest;
 mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;
+mod strings;
 mod units;
 #[cfg(target_arch = "x86_64")]
 mod wide_match;
@@ -32,6 +36,10 @@ pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_batch_by, levenshtei
 pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
 pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
+pub use hyyro2003_lanes::Kernel;
+pub use matrix::{Parallel, available_memory, levenshtein_matrix};
+pub use nearest::nearest;
+pub use strings::Strings;
 pub use units::{Unit, Units, code_points};
 
 #[cfg(feature = "python")]

@@ -9,6 +9,8 @@ from .pyo3_levenshtein import (
     levenshtein,
     levenshtein_arrow,
     levenshtein_batch,
+    levenshtein_matrix,
+    nearest,
 )
 from .pyo3_levenshtein import (
     _noop as _noop,
@@ -27,4 +29,6 @@ __all__ = [
     "levenshtein",
     "levenshtein_arrow",
     "levenshtein_batch",
+    "levenshtein_matrix",
+    "nearest",
 ]

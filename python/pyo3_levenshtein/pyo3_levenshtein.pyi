@@ -1,11 +1,16 @@
 from collections.abc import Iterable, Sequence
 from typing import Any, final
 
+import numpy as np
+import numpy.typing as npt
+
 __all__ = [
     "levenshtein",
     "levenshtein_batch",
     "levenshtein_arrow",
     "DistanceArray",
+    "levenshtein_matrix",
+    "nearest",
     "_noop",
     "UNICODE_VERSION",
     "MAX_THREADS",
@@ -80,6 +85,44 @@ def levenshtein_arrow(
     levenshtein_batch). Raises ValueError for columns of different lengths or
     malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
     but a string column.
+def nearest(
+    query: str,
+    choices: Iterable[str],
+    *,
+    k: int | None = None,
+    max_distance: int | None = None,
+    grapheme_segmentation: bool = False,
+    num_threads: int | None = None,
+) -> list[tuple[int, int]]:
+    """The choices nearest to a query, best first.
+
+    Returns (index, distance) for the choices (a list or iterable of str) within
+    max_distance of query, sorted by distance, ties by index; at most k of them
+    when k is given. At least one of k and max_distance is required. The query is
+    prepared once and the choices are scanned in parallel with the GIL released,
+    skipping those whose length alone rules them out; num_threads and
+    grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+    """
+
+def levenshtein_matrix(
+    queries: Iterable[str],
+    choices: Iterable[str],
+    *,
+    max_distance: int | None = None,
+    grapheme_segmentation: bool = False,
+    num_threads: int | None = None,
+    dtype: str | npt.DTypeLike = "uint32",
+) -> npt.NDArray[np.integer[Any]]:
+    """Levenshtein distances between every query and every choice, as a NumPy array.
+
+    Returns an array of shape (len(queries), len(choices)) whose [i, j] is the
+    distance between queries[i] and choices[j] (both lists or iterables of str),
+    with distances above max_distance given as max_distance + 1. dtype is one of
+    "uint8", "uint16", "uint32" (the default), "uint64", "int32" and "int64"; a
+    dtype too narrow for the possible distances is a ValueError, and a matrix
+    larger than the available memory a MemoryError, raised before allocating.
+    Needs NumPy. Computed in parallel with the GIL released; num_threads and
+    grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
     """
 
 def _noop(

@@ -8,6 +8,7 @@
 mod args;
 mod arrow;
 mod errors;
+mod many;
 mod pairs;
 mod strings;
 
@@ -120,6 +121,8 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(levenshtein_batch, m)?)?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
     arrow::register(m)?;
+    m.add_function(wrap_pyfunction!(many::nearest, m)?)?;
+    m.add_function(wrap_pyfunction!(many::levenshtein_matrix, m)?)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

@@ -1,0 +1,559 @@
+//! One-to-many: the choices nearest to a query.
+//!
+//! The length difference is a free lower bound on the distance, so the choices
+//! are visited in order of it (a counting sort), and a choice is skipped once its
+//! length difference exceeds the bound: `max_distance`, or the k-th best distance
+//! found so far (shared by the workers through an atomic, each keeping its own
+//! k best). A query of 1..=64 units is the pattern of every lane of
+//! [`crate::hyyro2003_lanes`], its match table built once per worker, with a
+//! different choice in each lane (the choices of a batch are sorted by length so
+//! the lanes stay full); other queries, and choices too long for a lane batch,
+//! go through the bounded pairwise dispatcher ([`crate::levenshtein_with_stop`]).
+//!
+//! Cost: O(n) lane steps per choice of n units that is not pruned.
+
+use crate::batch::{POLL_INTERVAL, pool, run_interruptible};
+use crate::distance::{Options, levenshtein_with_stop};
+use crate::error::Error;
+use crate::graphemes::{ids_against, intern_query};
+use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::matrix::Parallel;
+use crate::pattern_match::WordTable;
+use crate::strings::{INLINE_STEPS, Prepared, Strings, total_len};
+use crate::units::Units;
+use rayon::prelude::*;
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::time::Instant;
+
+/// Choices a worker takes at a time (in order of length difference).
+const CHUNK: usize = 512;
+/// Longer choices are compared pairwise (the bounded kernels then pay off, and a
+/// lane batch does not hold one long text among short ones).
+const LANE_TEXT_MAX: usize = 256;
+/// Below this many units of choices to scan, the calling thread scans alone
+/// (measured on W1-like choices: 20,000 of them, 510,000 units, scan faster alone
+/// than with a second thread).
+const HELPED_UNITS: usize = 1 << 21;
+/// Length differences above this are not sorted among themselves.
+const SORTED_DIFFS: usize = 1024;
+/// The sort key of a choice beyond `max_distance`.
+const SKIP: u16 = u16::MAX;
+
+/// The choices nearest to `query`: `(index, distance)` for every choice within
+/// `options.max_distance`, best first, ties by index, at most `k` of them.
+///
+/// ```
+/// use pyo3_levenshtein::{nearest, Options, Parallel, Units};
+/// let choices = [Units::U8(b"kitten"), Units::U8(b"sitting"), Units::U8(b"mitten")];
+/// let found = nearest(Units::U8(b"smitten"), &choices[..], Some(2), Options::default(),
+///     Parallel::default(), || false);
+/// assert_eq!(found, Ok(vec![(2, 1), (0, 2)]));
+/// ```
+///
+/// # Errors
+/// An invalid thread count, a pool that could not start, or cancellation by `poll`.
+pub fn nearest<C: Strings + ?Sized>(
+    query: Units<'_>,
+    choices: &C,
+    k: Option<usize>,
+    options: Options,
+    parallel: Parallel,
+    mut poll: impl FnMut() -> bool,
+) -> Result<Vec<(usize, usize)>, Error> {
+    let n = choices.count();
+    let part_len = u32::MAX as usize;
+    if n <= part_len {
+        return nearest_u32(query, choices, k, options, parallel, poll);
+    }
+    // Beyond u32 indices: each part's results, merged.
+    let mut found = Vec::new();
+    for start in (0..n).step_by(part_len) {
+        let part = Part {
+            all: choices,
+            start,
+            len: part_len.min(n - start),
+        };
+        let got = nearest_u32(query, &part, k, options, parallel, &mut poll)?;
+        found.extend(got.into_iter().map(|(i, d)| (d, start + i)));
+    }
+    found.sort_unstable();
+    if let Some(k) = k {
+        found.truncate(k);
+    }
+    Ok(found.into_iter().map(|(d, i)| (i, d)).collect())
+}
+
+/// [`nearest`] for at most `u32::MAX` choices.
+fn nearest_u32<C: Strings + ?Sized>(
+    query: Units<'_>,
+    choices: &C,
+    k: Option<usize>,
+    options: Options,
+    parallel: Parallel,
+    poll: impl FnMut() -> bool,
+) -> Result<Vec<(usize, usize)>, Error> {
+    let pool = pool(parallel.threads)?;
+    if choices.count() == 0 || k == Some(0) {
+        return Ok(Vec::new());
+    }
+    let kernel = if parallel.kernel.is_available() {
+        parallel.kernel
+    } else {
+        Kernel::Portable
+    };
+    let stop = AtomicBool::new(false);
+    let m = query.len();
+    let inline = choices.count() <= CHUNK
+        && (total_len(choices) + m).saturating_mul(m.div_ceil(64).max(1)) <= INLINE_STEPS;
+    let query = [query];
+    let (query, choices) = match (options.grapheme_segmentation, inline) {
+        (false, _) => (Prepared::plain(&query[..]), Prepared::plain(choices)),
+        // Segmenting is cache-bound too: the calling thread does it unless there
+        // is enough for the pool's threads to help.
+        (true, true) => segment(&query, choices, false),
+        (true, false) if total_len(choices) < HELPED_UNITS => segment(&query, choices, false),
+        (true, false) => pool.install(|| segment(&query, choices, true)),
+    };
+    let scan = Scan {
+        query: query.get(0),
+        choices: &choices,
+        k,
+        bound: AtomicUsize::new(options.max_distance.unwrap_or(usize::MAX)),
+        next: AtomicUsize::new(0),
+        order: order(query.get(0).len(), &choices, options.max_distance),
+        found: Mutex::new(Vec::new()),
+        stop: &stop,
+    };
+    let workers = pool
+        .current_num_threads()
+        .min(scan.order.len().div_ceil(CHUNK));
+    let mut poll = poll;
+    if inline {
+        scan.work(kernel, ());
+    } else if (1..=64).contains(&scan.query.len()) {
+        scan_with_caller(&scan, &pool, kernel, workers, &mut poll)?;
+    } else {
+        let work = || {
+            rayon::scope(|s| {
+                for _ in 0..workers {
+                    s.spawn(|_| scan.work(kernel, ()));
+                }
+            });
+            Some(())
+        };
+        run_interruptible(&pool, &stop, work, &mut poll)?;
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    let mut found = scan
+        .found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    found.sort_unstable();
+    if let Some(k) = k {
+        found.truncate(k);
+    }
+    Ok(found.into_iter().map(|(d, i)| (i, d)).collect())
+}
+
+/// The lane scan with the calling thread as one of the `workers`: the strings
+/// are still in its caches from being read (a scan on a pool thread alone
+/// measured 1.8x slower, for the cache misses of moving them to another core).
+/// It looks at `poll` between chunks and leaves the long choices, whose
+/// pairwise kernels it could not interrupt, to a second, interruptible phase.
+fn scan_with_caller<S: Strings + ?Sized>(
+    scan: &Scan<'_, S>,
+    pool: &rayon::ThreadPool,
+    kernel: Kernel,
+    workers: usize,
+    poll: &mut impl FnMut() -> bool,
+) -> Result<(), Error> {
+    /// Tells the calling thread a helper is done, even if it panics (the panic
+    /// then resurfaces when the scope ends), so that it never waits forever.
+    struct Done(Sender<()>);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            // The receiver outlives the scope; an error would only mean nobody waits.
+            let _ = self.0.send(());
+        }
+    }
+    // Pool threads read the strings from other cores' caches, at about half the
+    // calling thread's speed: they help only when there is enough to share.
+    let units: usize = scan
+        .order
+        .iter()
+        .map(|&i| scan.choices.len_of(i as usize))
+        .sum();
+    let helpers = if units >= HELPED_UNITS {
+        workers.saturating_sub(1)
+    } else {
+        0
+    };
+    let (tx, rx) = channel();
+    let mut caller = Caller {
+        poll,
+        last: Instant::now(),
+        deferred: Vec::new(),
+    };
+    pool.in_place_scope(|s| {
+        for _ in 0..helpers {
+            let done = Done(tx.clone());
+            s.spawn(move |_| {
+                let _done = done;
+                scan.work(kernel, ());
+            });
+        }
+        scan.work(kernel, &mut caller);
+        // Wait for the helpers, still polling.
+        let mut left = helpers;
+        while left > 0 {
+            match rx.recv_timeout(POLL_INTERVAL) {
+                Ok(()) => left -= 1,
+                Err(RecvTimeoutError::Timeout) => caller.tick(scan.stop),
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    });
+    let deferred = std::mem::take(&mut caller.deferred);
+    if deferred.is_empty() || scan.stop.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let work = || {
+        deferred.par_chunks(16).for_each(|chunk| {
+            let mut best = Best::new(scan.k);
+            for &i in chunk {
+                if !scan.pairwise(i as usize, &mut best) {
+                    break;
+                }
+            }
+            scan.keep(best);
+        });
+        Some(())
+    };
+    run_interruptible(pool, scan.stop, work, &mut *caller.poll)
+}
+
+/// The calling thread's part of a scan (see [`scan_with_caller`]).
+struct Caller<'p, P: FnMut() -> bool> {
+    poll: &'p mut P,
+    last: Instant,
+    /// Long choices, for the pool.
+    deferred: Vec<u32>,
+}
+
+impl<P: FnMut() -> bool> Caller<'_, P> {
+    /// Runs `poll` if [`POLL_INTERVAL`] has passed, raising `stop` if it asks to.
+    fn tick(&mut self, stop: &AtomicBool) {
+        if self.last.elapsed() >= POLL_INTERVAL {
+            self.last = Instant::now();
+            if !stop.load(Ordering::Relaxed) && (self.poll)() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// What a worker does with a choice too long for a lane batch.
+trait LongChoices {
+    /// Called before each chunk (the calling thread polls there).
+    fn next_chunk(&mut self, stop: &AtomicBool);
+    /// Takes long choice `i`, or returns false to have it compared here.
+    fn defer(&mut self, i: u32) -> bool;
+}
+
+impl LongChoices for () {
+    fn next_chunk(&mut self, _: &AtomicBool) {}
+    fn defer(&mut self, _: u32) -> bool {
+        false
+    }
+}
+
+impl<P: FnMut() -> bool> LongChoices for &mut Caller<'_, P> {
+    fn next_chunk(&mut self, stop: &AtomicBool) {
+        self.tick(stop);
+    }
+    fn defer(&mut self, i: u32) -> bool {
+        self.deferred.push(i);
+        true
+    }
+}
+
+/// The query and the choices as cluster ids, each choice segmented on its own
+/// (in parallel if `parallel`) against the query's clusters.
+fn segment<'a, C: Strings + ?Sized>(
+    query: &'a [Units<'a>; 1],
+    choices: &'a C,
+    parallel: bool,
+) -> (Prepared<'a, [Units<'a>]>, Prepared<'a, C>) {
+    let (query_ids, known) = intern_query(query[0]);
+    let each = |i: usize| ids_against(choices.get(i), &known);
+    let ids = if parallel {
+        (0..choices.count()).into_par_iter().map(each).collect()
+    } else {
+        (0..choices.count()).map(each).collect()
+    };
+    (
+        Prepared::with_ids(&query[..], vec![query_ids]),
+        Prepared::with_ids(choices, ids),
+    )
+}
+
+/// Choice indices by increasing length difference to a query of `m` units
+/// (shorter choices first at each difference, so that runs of equal length fill
+/// the lanes), without those beyond `max_distance`. A counting sort.
+fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<usize>) -> Vec<u32> {
+    let n = choices.count();
+    debug_assert!(u32::try_from(n).is_ok());
+    let limit = max.unwrap_or(usize::MAX);
+    // One pass computes the keys (SKIP: beyond max_distance), the counting
+    // sort then reads them back sequentially.
+    let keys: Vec<u16> = (0..n)
+        .map(|i| {
+            let len = choices.len_of(i);
+            let d = len.abs_diff(m);
+            if d > limit {
+                return SKIP;
+            }
+            (d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m)) as u16
+        })
+        .collect();
+    let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
+    for &k in keys.iter().filter(|&&k| k != SKIP) {
+        counts[usize::from(k) + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let mut out = vec![0u32; counts[counts.len() - 1]];
+    for (i, &k) in keys.iter().enumerate() {
+        if k != SKIP {
+            out[counts[usize::from(k)]] = i as u32;
+            counts[usize::from(k)] += 1;
+        }
+    }
+    out
+}
+
+/// Choices `start..start + len` of `all`, for collections too large for `u32` indices.
+struct Part<'a, S: Strings + ?Sized> {
+    all: &'a S,
+    start: usize,
+    len: usize,
+}
+
+impl<S: Strings + ?Sized> Strings for Part<'_, S> {
+    fn count(&self) -> usize {
+        self.len
+    }
+    fn get(&self, i: usize) -> Units<'_> {
+        self.all.get(self.start + i)
+    }
+}
+
+struct Scan<'a, S: Strings + ?Sized> {
+    query: Units<'a>,
+    choices: &'a Prepared<'a, S>,
+    k: Option<usize>,
+    /// No choice farther than this can be among the results.
+    bound: AtomicUsize,
+    /// The next chunk of `order` to take.
+    next: AtomicUsize,
+    order: Vec<u32>,
+    /// Every worker's results, as (distance, index).
+    found: Mutex<Vec<(usize, usize)>>,
+    stop: &'a AtomicBool,
+}
+
+/// A worker's best results so far: a max-heap of (distance, index), at most k.
+struct Best {
+    heap: BinaryHeap<(usize, usize)>,
+    k: usize,
+}
+
+impl Best {
+    /// Keeps `(d, i)` if it is among the k best; returns the new bound (the k-th
+    /// best distance) once there are k.
+    fn offer(&mut self, d: usize, i: usize) -> Option<usize> {
+        if self.heap.len() < self.k {
+            self.heap.push((d, i));
+        } else if let Some(mut top) = self.heap.peek_mut()
+            && (d, i) < *top
+        {
+            *top = (d, i);
+        }
+        (self.heap.len() == self.k).then(|| self.heap.peek().map_or(usize::MAX, |t| t.0))
+    }
+}
+
+impl Best {
+    fn new(k: Option<usize>) -> Self {
+        Best {
+            heap: BinaryHeap::new(),
+            k: k.unwrap_or(usize::MAX),
+        }
+    }
+}
+
+impl<S: Strings + ?Sized> Scan<'_, S> {
+    /// Scans chunks until none is left; `long` decides who compares the long choices.
+    fn work<X: LongChoices>(&self, kernel: Kernel, long: X) {
+        let mut best = Best::new(self.k);
+        let m = self.query.len();
+        if (1..=64).contains(&m) {
+            let lanes = |table: &WordTable| {
+                let job = Batches {
+                    scan: self,
+                    table,
+                    m,
+                    best: &mut best,
+                    long,
+                };
+                hyyro2003_lanes::run(kernel, Width::for_len(m), job);
+            };
+            match self.query {
+                Units::U8(q) => WordTable::with(q, lanes),
+                Units::U16(q) => WordTable::with(q, lanes),
+                Units::U32(q) => WordTable::with(q, lanes),
+            }
+        } else {
+            while let Some(chunk) = self.take() {
+                for &i in chunk {
+                    if !self.pairwise(i as usize, &mut best) {
+                        self.keep(best);
+                        return;
+                    }
+                }
+            }
+        }
+        self.keep(best);
+    }
+
+    /// Adds a worker's results to the others.
+    fn keep(&self, best: Best) {
+        let mut found = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        found.extend(best.heap);
+    }
+
+    /// The next chunk of choices, or `None` when all are taken or the work stops.
+    fn take(&self) -> Option<&[u32]> {
+        if self.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
+        let chunk = self
+            .order
+            .get(start..(start + CHUNK).min(self.order.len()))?;
+        // `order` is sorted by min(length difference, SORTED_DIFFS + 1) and the
+        // bound only falls: once that key exceeds the bound, so do all the rest.
+        let first = self.choices.len_of(*chunk.first()? as usize);
+        let key = first.abs_diff(self.query.len()).min(SORTED_DIFFS + 1);
+        if key > self.bound.load(Ordering::Relaxed) {
+            self.next.store(self.order.len(), Ordering::Relaxed);
+            return None;
+        }
+        Some(chunk)
+    }
+
+    /// Whether choice `i` may still be among the results.
+    #[inline]
+    fn viable(&self, len: usize) -> bool {
+        len.abs_diff(self.query.len()) <= self.bound.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, best: &mut Best, d: usize, i: usize) {
+        if d <= self.bound.load(Ordering::Relaxed)
+            && let Some(b) = best.offer(d, i)
+        {
+            self.bound.fetch_min(b, Ordering::Relaxed);
+        }
+    }
+
+    /// Compares choice `i` by the bounded dispatcher; false if stopped.
+    fn pairwise(&self, i: usize, best: &mut Best) -> bool {
+        if !self.viable(self.choices.len_of(i)) {
+            return true;
+        }
+        let c = self.choices.get(i);
+        let bound = self.bound.load(Ordering::Relaxed);
+        let options = Options {
+            grapheme_segmentation: false,
+            max_distance: (bound != usize::MAX).then_some(bound),
+        };
+        match levenshtein_with_stop(self.query, c, options, self.stop) {
+            Some(d) => {
+                self.record(best, d, i);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// One worker's loop over chunks, with the query in every lane.
+struct Batches<'a, 's, S: Strings + ?Sized, X: LongChoices> {
+    scan: &'a Scan<'s, S>,
+    table: &'a WordTable,
+    m: usize,
+    best: &'a mut Best,
+    long: X,
+}
+
+impl<S: Strings + ?Sized, X: LongChoices> LaneJob for Batches<'_, '_, S, X> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<W: Word, const L: usize>(mut self) {
+        let scan = self.scan;
+        let mut picked: Vec<(usize, usize)> = Vec::with_capacity(CHUNK);
+        let mut eq: Vec<W> = Vec::new();
+        while let Some(chunk) = scan.take() {
+            self.long.next_chunk(scan.stop);
+            picked.clear();
+            for &i in chunk {
+                let len = scan.choices.len_of(i as usize);
+                if len > LANE_TEXT_MAX {
+                    if self.long.defer(i) {
+                        continue;
+                    }
+                    if !scan.pairwise(i as usize, self.best) {
+                        return;
+                    }
+                } else if scan.viable(len) {
+                    picked.push((len, i as usize));
+                }
+            }
+            // `order` puts equal lengths together; a batch straddling a change
+            // of length just runs its longest text.
+            for batch in picked.chunks(L) {
+                let steps = batch.iter().map(|b| b.0).max().unwrap_or(0);
+                eq.clear();
+                eq.resize(steps * L, W::default());
+                // Unused lanes run the longest text: their results are not read.
+                let mut text_lens = [steps; L];
+                for (lane, &(len, i)) in batch.iter().enumerate() {
+                    text_lens[lane] = len;
+                    let mut put =
+                        |j: usize, c: u32| eq[j * L + lane] = W::from_u64(self.table.get(c));
+                    match scan.choices.get(i) {
+                        Units::U8(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
+                        Units::U16(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
+                        Units::U32(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c)),
+                    }
+                }
+                let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(self.m, L));
+                lanes.run_ragged(&eq, &text_lens);
+                for (lane, &(len, i)) in batch.iter().enumerate() {
+                    let d = lanes.distance(lane, len);
+                    scan.record(self.best, d, i);
+                }
+            }
+        }
+    }
+}
