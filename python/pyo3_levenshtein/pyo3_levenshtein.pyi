@@ -85,6 +85,8 @@ def levenshtein_arrow(
     levenshtein_batch). Raises ValueError for columns of different lengths or
     malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
     but a string column.
+    """
+
 def nearest(
     query: str,
     choices: Iterable[str],
