@@ -17,6 +17,7 @@
 use crate::batch::{pool, run_interruptible};
 use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
+use crate::hyyro2003_pairs::{Pushed, Queue};
 use crate::units::Units;
 use rayon::prelude::*;
 use std::fmt;
@@ -344,6 +345,24 @@ fn element<'s>(
     }
 }
 
+/// The element of one side for pair `i` when it needs no decoding (a scalar, or a
+/// present ASCII string, borrowed from the column's own buffer for as long as the
+/// column lives); `None` when it is null, not ASCII, or malformed, all of which
+/// [`element`] handles.
+fn borrowed<'a>(side: Side<'_, 'a>, i: usize) -> Option<Units<'a>> {
+    match side {
+        Side::Scalar(u) => Some(u),
+        Side::Column(column) => {
+            let (chunk, j) = column.locate(i);
+            if chunk.is_null(j) {
+                return None;
+            }
+            let bytes = chunk.bytes(j).ok()?;
+            (bytes.is_ascii() && u32::try_from(bytes.len()).is_ok()).then_some(Units::U8(bytes))
+        }
+    }
+}
+
 fn side_len(side: Side<'_, '_>) -> Option<usize> {
     match side {
         Side::Column(c) => Some(c.len()),
@@ -399,6 +418,11 @@ pub fn levenshtein_columns(
             *slot = Some((index, e));
         }
     };
+    // As in crate::batch: bounds up to 2 are mbleven's, grapheme mode segments first.
+    let lanes = !options.grapheme_segmentation && options.max_distance.is_none_or(|k| k > 2);
+    let cap = options
+        .max_distance
+        .map_or(usize::MAX, |k| k.saturating_add(1));
     let nulls = run_interruptible(
         &pool,
         &stop,
@@ -409,19 +433,38 @@ pub fn levenshtein_columns(
                 .enumerate()
                 .map(|(block, (out, valid))| {
                     let (mut sa, mut sb) = (Scratch::default(), Scratch::default());
+                    let mut queue = Queue::new();
                     let mut nulls = 0;
-                    for (k, slot) in out.iter_mut().enumerate() {
+                    for k in 0..out.len() {
                         if stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
                             return None;
                         }
                         let i = block * BLOCK + k;
+                        // Plain pairs borrowed as they are (ASCII, or a scalar) go
+                        // several at a time through the batch lanes; the queued
+                        // distances land in `out` at the next flush.
+                        if lanes && let (Some(x), Some(y)) = (borrowed(a, i), borrowed(b, i)) {
+                            valid[k / 8] |= 1 << (k % 8);
+                            match queue.push(k, x, y) {
+                                Pushed::Done(d) => out[k] = d.min(cap) as u32,
+                                Pushed::Queued => {
+                                    if queue.is_full() {
+                                        queue.flush_with(|slot, d| out[slot] = d.min(cap) as u32);
+                                    }
+                                }
+                                Pushed::No => {
+                                    out[k] = levenshtein_with_stop(x, y, options, &stop)? as u32;
+                                }
+                            }
+                            continue;
+                        }
                         let pair = element(a, Which::A, i, &mut sa)
                             .and_then(|x| element(b, Which::B, i, &mut sb).map(|y| x.zip(y)));
                         match pair {
                             Ok(Some((x, y))) => {
                                 // Lengths were checked to fit in u32, and a distance
                                 // never exceeds the longer length.
-                                *slot = levenshtein_with_stop(x, y, options, &stop)? as u32;
+                                out[k] = levenshtein_with_stop(x, y, options, &stop)? as u32;
                                 valid[k / 8] |= 1 << (k % 8);
                             }
                             Ok(None) => nulls += 1,
@@ -431,6 +474,7 @@ pub fn levenshtein_columns(
                             }
                         }
                     }
+                    queue.flush_with(|slot, d| out[slot] = d.min(cap) as u32);
                     Some(nulls)
                 })
                 .sum::<Option<usize>>()

@@ -119,6 +119,11 @@ impl<'a> Queue<'a> {
         Pushed::Queued
     }
 
+    /// Whether the queue holds [`QUEUE`] pairs and must be flushed before the next push.
+    pub(crate) fn is_full(&self) -> bool {
+        self.entries.len() >= QUEUE
+    }
+
     /// Computes every queued pair into `out[slot]`, capped at `cap`, and
     /// empties the queue.
     pub(crate) fn flush(&mut self, out: &mut [usize], cap: usize) {
