@@ -34,6 +34,8 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(20);
 struct Pools {
     pid: u32,
     default: Option<Arc<ThreadPool>>,
+    /// One thread, for a single long pair while no default pool exists yet.
+    single: Option<Arc<ThreadPool>>,
     /// Most recently used last.
     explicit: Vec<(usize, Arc<ThreadPool>)>,
 }
@@ -70,24 +72,47 @@ pub fn check_threads(threads: Option<usize>) -> Result<(), Error> {
     }
 }
 
+/// This process's pools, forgetting those a forked parent left behind.
+fn this_process(guard: &mut Option<Pools>) -> &mut Pools {
+    let pid = std::process::id();
+    if guard.as_ref().is_some_and(|p| p.pid != pid) {
+        // Forked child: the pools' threads stayed in the parent. Dropping a pool
+        // would try to wake threads that do not exist here, so let them leak.
+        std::mem::forget(guard.take());
+    }
+    guard.get_or_insert_with(|| Pools {
+        pid,
+        default: None,
+        single: None,
+        explicit: Vec::new(),
+    })
+}
+
+/// A pool to run one long pair on: the default pool if it is running, else a
+/// pool of one thread, so that a process that only ever computes single pairs
+/// does not start a thread per core (about 250 KiB of memory each).
+fn pool_for_one_pair() -> Result<Arc<ThreadPool>, Error> {
+    let mut guard = lock_pools();
+    let pools = this_process(&mut guard);
+    if let Some(p) = &pools.default {
+        return Ok(Arc::clone(p));
+    }
+    if let Some(p) = &pools.single {
+        return Ok(Arc::clone(p));
+    }
+    let p = build(Some(1))?;
+    pools.single = Some(Arc::clone(&p));
+    Ok(p)
+}
+
 /// The pool for `threads` (see the module docs for the policy).
 ///
 /// # Errors
 /// An invalid count, or the OS refusing threads.
 pub fn pool(threads: Option<usize>) -> Result<Arc<ThreadPool>, Error> {
     check_threads(threads)?;
-    let pid = std::process::id();
     let mut guard = lock_pools();
-    if guard.as_ref().is_some_and(|p| p.pid != pid) {
-        // Forked child: the pools' threads stayed in the parent. Dropping a pool
-        // would try to wake threads that do not exist here, so let them leak.
-        std::mem::forget(guard.take());
-    }
-    let pools = guard.get_or_insert_with(|| Pools {
-        pid,
-        default: None,
-        explicit: Vec::new(),
-    });
+    let pools = this_process(&mut guard);
     match threads {
         None => {
             if let Some(p) = &pools.default {
@@ -335,7 +360,7 @@ fn keep<'x>(free: &mut &'x mut [u32], ids: Units<'_>) -> &'x [u32] {
     head
 }
 
-/// One distance computed on a worker of the default pool while the calling thread
+/// One distance computed on a pool worker (see [`pool_for_one_pair`]) while the calling thread
 /// polls, for single pairs long enough that the caller should stay responsive.
 ///
 /// # Errors
@@ -346,7 +371,7 @@ pub fn levenshtein_interruptible(
     options: Options,
     poll: impl FnMut() -> bool,
 ) -> Result<usize, Error> {
-    let pool = pool(None)?;
+    let pool = pool_for_one_pair()?;
     let stop = AtomicBool::new(false);
     run_interruptible(
         &pool,
