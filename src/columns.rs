@@ -197,6 +197,25 @@ impl<'a> Column<'a> {
         let c = self.starts.partition_point(|&s| s <= i) - 1;
         (&self.chunks[c], i - self.starts[c])
     }
+
+    /// Element `i` (< len) as text, `Ok(None)` when null, its buffers and UTF-8
+    /// checked; the error completes "element i ..." (for callers that read a
+    /// column by index rather than pair by pair).
+    ///
+    /// # Errors
+    /// Offsets or a view outside the buffers, or invalid UTF-8.
+    pub fn text(&self, i: usize) -> Result<Option<&'a str>, &'static str> {
+        let (chunk, j) = self.locate(i);
+        if chunk.is_null(j) {
+            return Ok(None);
+        }
+        let bytes = chunk
+            .bytes(j)
+            .map_err(|_| "lies outside its Arrow buffers (invalid offsets or view)")?;
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| "is not valid UTF-8")
+    }
 }
 
 /// One side of a comparison: a column, or one string compared with every element.

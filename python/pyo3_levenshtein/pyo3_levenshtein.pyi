@@ -1,5 +1,5 @@
 from collections.abc import Iterable, Sequence
-from typing import Any, final
+from typing import Any, Protocol, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,15 @@ __all__ = [
     "UNICODE_VERSION",
     "MAX_THREADS",
 ]
+
+class _ArrowArray(Protocol):
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[Any, Any]: ...
+
+class _ArrowStream(Protocol):
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any: ...
+
+# An Arrow string column: anything exporting the Arrow PyCapsule interface.
+_ArrowStrings: TypeAlias = _ArrowArray | _ArrowStream
 
 UNICODE_VERSION: str
 MAX_THREADS: int
@@ -89,7 +98,7 @@ def levenshtein_arrow(
 
 def nearest(
     query: str,
-    choices: Iterable[str],
+    choices: Iterable[str] | _ArrowStrings,
     *,
     k: int | None = None,
     max_distance: int | None = None,
@@ -98,17 +107,18 @@ def nearest(
 ) -> list[tuple[int, int]]:
     """The choices nearest to a query, best first.
 
-    Returns (index, distance) for the choices (a list or iterable of str) within
-    max_distance of query, sorted by distance, ties by index; at most k of them
-    when k is given. At least one of k and max_distance is required. The query is
+    Returns (index, distance) for the choices (a list or iterable of str, or an
+    Arrow string column without nulls) within max_distance of query, sorted by
+    distance, ties by index; at most k of them when k is given. At least one
+    of k and max_distance is required. The query is
     prepared once and the choices are scanned in parallel with the GIL released,
     skipping those whose length alone rules them out; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
     """
 
 def levenshtein_matrix(
-    queries: Iterable[str],
-    choices: Iterable[str],
+    queries: Iterable[str] | _ArrowStrings,
+    choices: Iterable[str] | _ArrowStrings,
     *,
     max_distance: int | None = None,
     grapheme_segmentation: bool = False,
@@ -118,8 +128,9 @@ def levenshtein_matrix(
     """Levenshtein distances between every query and every choice, as a NumPy array.
 
     Returns an array of shape (len(queries), len(choices)) whose [i, j] is the
-    distance between queries[i] and choices[j] (both lists or iterables of str),
-    with distances above max_distance given as max_distance + 1. dtype is one of
+    distance between queries[i] and choices[j] (each a list or iterable of str,
+    or an Arrow string column without nulls), with distances above
+    max_distance given as max_distance + 1. dtype is one of
     "uint8", "uint16", "uint32" (the default), "uint64", "int32" and "int64"; a
     dtype too narrow for the possible distances is a ValueError, and a matrix
     larger than the available memory a MemoryError, raised before allocating.

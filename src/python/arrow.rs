@@ -253,6 +253,66 @@ fn column<'a>(imported: &'a Imported, arg: &str) -> PyResult<Column<'a>> {
     Ok(Column::new(chunks))
 }
 
+/// The strings of an Arrow string column, decoded once for the one-to-many
+/// functions, which visit them in any order and many times: Latin-1 text as
+/// bytes, the rest as code points.
+pub(super) struct ArrowStrings {
+    latin1: Vec<u8>,
+    wide: Vec<u32>,
+    /// Per string: whether it is wide, and its range in `latin1` or `wide`.
+    items: Vec<(bool, usize, usize)>,
+}
+
+impl crate::Strings for ArrowStrings {
+    fn count(&self) -> usize {
+        self.items.len()
+    }
+
+    fn get(&self, i: usize) -> crate::Units<'_> {
+        match self.items[i] {
+            (false, start, end) => crate::Units::U8(&self.latin1[start..end]),
+            (true, start, end) => crate::Units::U32(&self.wide[start..end]),
+        }
+    }
+}
+
+/// `obj` as [`ArrowStrings`] if it exports the Arrow PyCapsule interface,
+/// `None` if it does not; `arg` names it in errors (a null is one: these
+/// functions need a string in every position).
+pub(super) fn strings(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<Option<ArrowStrings>> {
+    if !(obj.hasattr("__arrow_c_array__")? || obj.hasattr("__arrow_c_stream__")?) {
+        return Ok(None);
+    }
+    let imported = import(obj, arg)?;
+    let column = column(&imported, arg)?;
+    let mut out = ArrowStrings {
+        latin1: Vec::new(),
+        wide: Vec::new(),
+        items: Vec::with_capacity(column.len()),
+    };
+    for i in 0..column.len() {
+        let text = match column.text(i) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                return Err(PyValueError::new_err(format!(
+                    "{arg}[{i}] is null; every element must be a string"
+                )));
+            }
+            Err(why) => return Err(PyValueError::new_err(format!("{arg}[{i}] {why}"))),
+        };
+        if text.chars().all(|c| u32::from(c) < 256) {
+            let start = out.latin1.len();
+            out.latin1.extend(text.chars().map(|c| u32::from(c) as u8));
+            out.items.push((false, start, out.latin1.len()));
+        } else {
+            let start = out.wide.len();
+            out.wide.extend(text.chars().map(u32::from));
+            out.items.push((true, start, out.wide.len()));
+        }
+    }
+    Ok(Some(out))
+}
+
 /// An Arrow UInt32 array of distances, null where either input was null.
 ///
 /// Exports the Arrow PyCapsule interface, so pyarrow.array(r) and

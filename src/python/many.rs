@@ -1,5 +1,6 @@
 //! `nearest` and `levenshtein_matrix`: one query against many strings, and all pairs.
 
+use super::arrow::{self, ArrowStrings};
 use super::strings::units;
 use super::{args, errors};
 use crate::{Kernel, Options, Parallel, Strings, Units};
@@ -122,6 +123,50 @@ impl Strings for StrTuple<'_> {
     }
 }
 
+/// The strings of a `nearest` or `levenshtein_matrix` argument: Python str
+/// read in place, or an Arrow string column decoded once.
+enum Texts<'a> {
+    Python(StrTuple<'a>),
+    Arrow(ArrowStrings),
+}
+
+impl Strings for Texts<'_> {
+    fn count(&self) -> usize {
+        match self {
+            Texts::Python(t) => t.count(),
+            Texts::Arrow(t) => t.count(),
+        }
+    }
+
+    fn len_of(&self, i: usize) -> usize {
+        match self {
+            Texts::Python(t) => t.len_of(i),
+            Texts::Arrow(t) => t.len_of(i),
+        }
+    }
+
+    fn get(&self, i: usize) -> Units<'_> {
+        match self {
+            Texts::Python(t) => t.get(i),
+            Texts::Arrow(t) => t.get(i),
+        }
+    }
+}
+
+/// Reads argument `name`: an Arrow string column, else a list or iterable of
+/// str, whose tuple `held` keeps alive.
+fn texts<'a, 'py>(
+    name: &str,
+    obj: &Bound<'py, PyAny>,
+    held: &'a mut Option<Bound<'py, PyTuple>>,
+) -> PyResult<Texts<'a>> {
+    if let Some(arrow) = arrow::strings(obj, name)? {
+        return Ok(Texts::Arrow(arrow));
+    }
+    let (tuple, lens) = str_tuple(name, obj)?;
+    Ok(Texts::Python(StrTuple::new(held.insert(tuple), lens)))
+}
+
 /// `k`: None, or an int (not a bool) >= 1; values beyond `usize` mean no limit.
 fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     let Some(value) = value else { return Ok(None) };
@@ -141,9 +186,10 @@ fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
 
 /// The choices nearest to a query, best first.
 ///
-/// Returns (index, distance) for the choices (a list or iterable of str) within
-/// max_distance of query, sorted by distance, ties by index; at most k of them
-/// when k is given. At least one of k and max_distance is required. The query is
+/// Returns (index, distance) for the choices (a list or iterable of str, or an
+/// Arrow string column without nulls) within max_distance of query, sorted by
+/// distance, ties by index; at most k of them when k is given. At least one
+/// of k and max_distance is required. The query is
 /// prepared once and the choices are scanned in parallel with the GIL released,
 /// skipping those whose length alone rules them out; num_threads and
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
@@ -175,8 +221,8 @@ pub(super) fn nearest(
         threads: args::num_threads(num_threads)?,
         kernel: Kernel::best(),
     };
-    let (held, lens) = str_tuple("choices", choices)?;
-    let choices = StrTuple::new(&held, lens);
+    let mut held = None;
+    let choices = texts("choices", choices, &mut held)?;
     let query = units(query)?;
     let mut interrupt = None;
     let result = py.detach(|| {
@@ -232,8 +278,8 @@ fn dtype_name(numpy: Option<&Bound<'_, PyModule>>, dtype: &Bound<'_, PyAny>) -> 
 fn fill<T: Element + Send>(
     py: Python<'_>,
     array: &Bound<'_, PyAny>,
-    queries: &StrTuple<'_>,
-    choices: &StrTuple<'_>,
+    queries: &Texts<'_>,
+    choices: &Texts<'_>,
     options: Options,
     parallel: Parallel,
     convert: fn(usize) -> T,
@@ -261,8 +307,9 @@ fn fill<T: Element + Send>(
 /// Levenshtein distances between every query and every choice, as a NumPy array.
 ///
 /// Returns an array of shape (len(queries), len(choices)) whose [i, j] is the
-/// distance between queries[i] and choices[j] (both lists or iterables of str),
-/// with distances above max_distance given as max_distance + 1. dtype is one of
+/// distance between queries[i] and choices[j] (each a list or iterable of str,
+/// or an Arrow string column without nulls), with distances above
+/// max_distance given as max_distance + 1. dtype is one of
 /// "uint8", "uint16", "uint32" (the default), "uint64", "int32" and "int64"; a
 /// dtype too narrow for the possible distances is a ValueError, and a matrix
 /// larger than the available memory a MemoryError, raised before allocating.
@@ -295,8 +342,9 @@ pub(super) fn levenshtein_matrix<'py>(
     if dtype.is_instance_of::<PyString>() {
         dtype_name(None, &dtype)?;
     }
-    let (held_queries, query_lens) = str_tuple("queries", queries)?;
-    let (held_choices, choice_lens) = str_tuple("choices", choices)?;
+    let (mut held_queries, mut held_choices) = (None, None);
+    let queries = texts("queries", queries, &mut held_queries)?;
+    let choices = texts("choices", choices, &mut held_choices)?;
     let numpy = py.import("numpy").map_err(|e| {
         let err = PyImportError::new_err(
             "levenshtein_matrix needs NumPy, which is not installed: pip install numpy \
@@ -306,8 +354,6 @@ pub(super) fn levenshtein_matrix<'py>(
         err
     })?;
     let dtype = dtype_name(Some(&numpy), &dtype)?;
-    let queries = StrTuple::new(&held_queries, query_lens);
-    let choices = StrTuple::new(&held_choices, choice_lens);
     check_fits(&dtype, &queries, &choices, options.max_distance)?;
     let (rows, cols) = (queries.count(), choices.count());
     check_memory(&dtype, rows, cols)?;
@@ -330,11 +376,11 @@ pub(super) fn levenshtein_matrix<'py>(
 /// most the longer string's length, in code points or clusters alike).
 fn check_fits(
     dtype: &str,
-    queries: &StrTuple<'_>,
-    choices: &StrTuple<'_>,
+    queries: &Texts<'_>,
+    choices: &Texts<'_>,
     max_distance: Option<usize>,
 ) -> PyResult<()> {
-    let longest = |s: &StrTuple<'_>| (0..s.count()).map(|i| s.len_of(i)).max().unwrap_or(0);
+    let longest = |s: &Texts<'_>| (0..s.count()).map(|i| s.len_of(i)).max().unwrap_or(0);
     let mut largest = longest(queries).max(longest(choices)) as u64;
     if let Some(k) = max_distance {
         largest = largest.min(k as u64 + 1);
