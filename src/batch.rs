@@ -316,8 +316,11 @@ pub fn levenshtein_batch_by<'a>(
     Ok(out)
 }
 
-/// Bounds up to this take mbleven pair by pair, which beats the four-lane path.
-const MBLEVEN_BOUND: usize = 2;
+/// Whether pairs under `options` go to the lanes of [`crate::hyyro2003_pairs`]:
+/// bounds up to 2 take mbleven pair by pair, which beats the lanes there.
+pub(crate) fn lanes_for(options: Options) -> bool {
+    options.max_distance.is_none_or(|k| k > 2)
+}
 
 /// The distances of pairs `first..first + chunk.len()` into `chunk`.
 fn fill_chunk<'a>(
@@ -327,7 +330,7 @@ fn fill_chunk<'a>(
     options: Options,
     stop: &AtomicBool,
 ) -> Option<()> {
-    let lanes = options.max_distance.is_none_or(|k| k > MBLEVEN_BOUND);
+    let lanes = lanes_for(options);
     if options.grapheme_segmentation && lanes {
         // Grapheme mode interns each pair's clusters into per-thread buffers that
         // the next pair reuses; pairs short enough for the lanes keep a copy in
@@ -367,7 +370,7 @@ fn fill_chunk_in<'a>(
 ) -> Option<()> {
     let k = options.max_distance.unwrap_or(usize::MAX);
     let cap = k.saturating_add(1);
-    let lanes = k > MBLEVEN_BOUND;
+    let lanes = lanes_for(options);
     let mut free = arena;
     let mut queue = Queue::new();
     for (j, slot) in chunk.iter_mut().enumerate() {

@@ -437,8 +437,8 @@ pub fn levenshtein_columns(
             *slot = Some((index, e));
         }
     };
-    // As in crate::batch: bounds up to 2 are mbleven's, grapheme mode segments first.
-    let lanes = !options.grapheme_segmentation && options.max_distance.is_none_or(|k| k > 2);
+    // Grapheme mode segments pair by pair first.
+    let lanes = !options.grapheme_segmentation && crate::batch::lanes_for(options);
     let cap = options
         .max_distance
         .map_or(usize::MAX, |k| k.saturating_add(1));

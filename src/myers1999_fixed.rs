@@ -185,15 +185,7 @@ mod tests {
             p in length().prop_flat_map(|m| vec(unit(), m)),
             edits in vec((any::<prop::sample::Index>(), unit(), 0u8..3), 0..20),
         ) {
-            let mut t = p.clone();
-            for (i, c, op) in edits {
-                match op {
-                    0 if !t.is_empty() => { let k = i.index(t.len()); t[k] = c; }
-                    1 => t.insert(i.index(t.len() + 1), c),
-                    _ if !t.is_empty() => { t.remove(i.index(t.len())); }
-                    _ => {}
-                }
-            }
+            let t = crate::reference::edited(&p, edits);
             prop_assert_eq!(distance(&p, &t, &NEVER), Some(naive(&p, &t)));
         }
     }

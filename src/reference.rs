@@ -30,3 +30,28 @@ pub fn naive<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B]) -> usiz
     }
     d[m][n]
 }
+
+/// `s` after `edits` in order: (where, symbol, 0 = substitute, 1 = insert,
+/// else delete), positions taken modulo the current length; for the kernels'
+/// property tests of similar strings.
+#[cfg(test)]
+pub(crate) fn edited(
+    s: &[u32],
+    edits: impl IntoIterator<Item = (proptest::sample::Index, u32, u8)>,
+) -> Vec<u32> {
+    let mut t = s.to_vec();
+    for (at, c, op) in edits {
+        match op {
+            0 if !t.is_empty() => {
+                let k = at.index(t.len());
+                t[k] = c;
+            }
+            1 => t.insert(at.index(t.len() + 1), c),
+            _ if !t.is_empty() => {
+                t.remove(at.index(t.len()));
+            }
+            _ => {}
+        }
+    }
+    t
+}

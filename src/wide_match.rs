@@ -369,15 +369,7 @@ mod tests {
             p in vec(u32_unit(), 1..=64),
             edits in vec((any::<prop::sample::Index>(), u32_unit(), 0u8..3), 0..8),
         ) {
-            let mut t = p.clone();
-            for (i, c, op) in edits {
-                match op {
-                    0 if !t.is_empty() => { let k = i.index(t.len()); t[k] = c; }
-                    1 => t.insert(i.index(t.len() + 1), c),
-                    _ if !t.is_empty() => { t.remove(i.index(t.len())); }
-                    _ => {}
-                }
-            }
+            let t = crate::reference::edited(&p, edits);
             check_u32(&p, &t)?;
             let p16: Vec<u16> = p.iter().map(|&c| c as u16).collect();
             check_u16(&p16, &t)?;
