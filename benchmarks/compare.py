@@ -1250,7 +1250,7 @@ def main(argv: list[str] | None = None) -> int:
         "in the same loop",
         "batch rows against rapidfuzz.process.cpdist(workers=-1)",
     ]
-    if any(r["kind"] == "cutoff" for res in results for r in res["rows"]):
+    if any(r.get("kind") == "cutoff" for res in results for r in res["rows"]):
         against.append(
             "max_distance rows against rapidfuzz's distance(a, b, score_cutoff=k) with the same k"
         )

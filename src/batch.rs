@@ -10,11 +10,11 @@
 //! every pool here is tied to the process id that built it, and a child process
 //! builds fresh ones (the parent's threads do not exist in the child).
 
-use crate::distance::code_points;
-use crate::distance::{Options, levenshtein_with_stop};
+use crate::distance::{Options, code_points, with_stop};
 use crate::error::Error;
 use crate::graphemes::{all_simple, with_cluster_ids_of};
 use crate::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
+use crate::stop::{Asker, Stop};
 use crate::units::Units;
 use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -34,8 +34,6 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(20);
 struct Pools {
     pid: u32,
     default: Option<Arc<ThreadPool>>,
-    /// One thread, for a single long pair while no default pool exists yet.
-    single: Option<Arc<ThreadPool>>,
     /// Most recently used last.
     explicit: Vec<(usize, Arc<ThreadPool>)>,
 }
@@ -155,26 +153,8 @@ fn this_process(guard: &mut Option<Pools>) -> &mut Pools {
     guard.get_or_insert_with(|| Pools {
         pid,
         default: None,
-        single: None,
         explicit: Vec::new(),
     })
-}
-
-/// A pool to run one long pair on: the default pool if it is running, else a
-/// pool of one thread, so that a process that only ever computes single pairs
-/// does not start a thread per core (about 250 KiB of memory each).
-fn pool_for_one_pair() -> Result<Arc<ThreadPool>, Error> {
-    let mut guard = lock_pools();
-    let pools = this_process(&mut guard);
-    if let Some(p) = &pools.default {
-        return Ok(Arc::clone(p));
-    }
-    if let Some(p) = &pools.single {
-        return Ok(Arc::clone(p));
-    }
-    let p = build(Some(1))?;
-    pools.single = Some(Arc::clone(&p));
-    Ok(p)
 }
 
 /// The pool for `threads` (see the module docs for the policy).
@@ -384,17 +364,17 @@ fn fill_chunk_in<'a>(
                 match queue.push(j, a, b) {
                     Pushed::Done(d) => *slot = d.min(cap),
                     Pushed::Queued => {}
-                    Pushed::No => *slot = code_points(a, b, k, stop)?,
+                    Pushed::No => *slot = code_points(a, b, k, stop.into())?,
                 }
             } else {
-                *slot = code_points(a, b, k, stop)?;
+                *slot = code_points(a, b, k, stop.into())?;
             }
             continue;
         }
         let simple = (all_simple(a), all_simple(b));
         let d = with_cluster_ids_of(a, b, simple, |ia, ib| {
             if !lanes || ia.len() > MAX_LEN || ib.len() > MAX_LEN {
-                return code_points(ia, ib, k, stop);
+                return code_points(ia, ib, k, stop.into());
             }
             // A simple string is its own id sequence: keep the original.
             let ia = if simple.0 {
@@ -435,25 +415,24 @@ fn keep<'x>(free: &mut &'x mut [u32], ids: Units<'_>) -> &'x [u32] {
     head
 }
 
-/// One distance computed on a pool worker (see [`pool_for_one_pair`]) while the calling thread
-/// polls, for single pairs long enough that the caller should stay responsive.
+/// One distance computed on the calling thread, which calls `poll` about every
+/// [`POLL_INTERVAL`] from the kernel's own stop checks, for single pairs long
+/// enough that the caller should stay responsive (see [`crate::stop`] for why no
+/// worker thread).
 ///
 /// # Errors
-/// A pool that could not start, or cancellation by `poll`.
+/// Cancellation by `poll`.
 pub fn levenshtein_interruptible(
     a: Units<'_>,
     b: Units<'_>,
     options: Options,
-    poll: impl FnMut() -> bool,
+    mut poll: impl FnMut() -> bool,
 ) -> Result<usize, Error> {
-    let pool = pool_for_one_pair()?;
-    let stop = AtomicBool::new(false);
-    run_interruptible(
-        &pool,
-        &stop,
-        || levenshtein_with_stop(a, b, options, &stop),
-        poll,
-    )
+    let asker = Asker::new(&mut poll);
+    match with_stop(a, b, options, Stop::Ask(&asker)) {
+        Some(d) if !asker.said_yes() => Ok(d),
+        _ => Err(Error::Cancelled),
+    }
 }
 
 #[cfg(test)]

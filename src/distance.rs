@@ -21,6 +21,7 @@
 #[cfg(target_arch = "x86_64")]
 use crate::hyyro2003_band;
 use crate::pattern_match::BlockTable;
+use crate::stop::Stop;
 use crate::units::{Unit, Units, common_affixes};
 use crate::{graphemes, hyyro2003, mbleven2018, myers1999, myers1999_fixed, with_slices};
 use std::sync::atomic::AtomicBool;
@@ -33,8 +34,6 @@ pub struct Options {
     /// Report distances above this bound as `bound + 1`, and spend less time on them.
     pub max_distance: Option<usize>,
 }
-
-static NEVER: AtomicBool = AtomicBool::new(false);
 
 /// Levenshtein distance between two strings given as code points, or
 /// `max_distance + 1` if it exceeds `options.max_distance`.
@@ -49,9 +48,9 @@ static NEVER: AtomicBool = AtomicBool::new(false);
 /// ```
 #[must_use]
 pub fn levenshtein(a: Units<'_>, b: Units<'_>, options: Options) -> usize {
-    match levenshtein_with_stop(a, b, options, &NEVER) {
+    match with_stop(a, b, options, Stop::Never) {
         Some(d) => d,
-        None => unreachable!("the stop flag NEVER is never raised"),
+        None => unreachable!("Stop::Never is never raised"),
     }
 }
 
@@ -63,6 +62,16 @@ pub fn levenshtein_with_stop(
     options: Options,
     stop: &AtomicBool,
 ) -> Option<usize> {
+    with_stop(a, b, options, Stop::Flag(stop))
+}
+
+/// [`levenshtein_with_stop`] for any kind of [`Stop`].
+pub(crate) fn with_stop(
+    a: Units<'_>,
+    b: Units<'_>,
+    options: Options,
+    stop: Stop<'_>,
+) -> Option<usize> {
     let k = options.max_distance.unwrap_or(usize::MAX);
     if options.grapheme_segmentation {
         return graphemes::with_cluster_ids(a, b, |ia, ib| code_points(ia, ib, k, stop));
@@ -71,17 +80,12 @@ pub fn levenshtein_with_stop(
 }
 
 /// Distance between two unit sequences, comparing units as code points, capped at `k + 1`.
-pub(crate) fn code_points(
-    a: Units<'_>,
-    b: Units<'_>,
-    k: usize,
-    stop: &AtomicBool,
-) -> Option<usize> {
+pub(crate) fn code_points(a: Units<'_>, b: Units<'_>, k: usize, stop: Stop<'_>) -> Option<usize> {
     with_slices!(a, b, |x, y| slices(x, y, k, stop))
 }
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
-fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: &AtomicBool) -> Option<usize> {
+fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: Stop<'_>) -> Option<usize> {
     let cap = k.saturating_add(1);
     // Stripping a common affix keeps the length difference, so this bound needs
     // no scan of either string.
@@ -128,7 +132,7 @@ fn band_fits(m: usize, k: usize) -> bool {
 }
 
 /// `pattern` (m units) is not longer than `text` (n > 64 units).
-fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
+fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
     if pattern.len() <= 64 {
         return hyyro2003::distance(pattern, text, stop);
     }

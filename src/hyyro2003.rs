@@ -15,8 +15,8 @@
 //! per-thread pattern table.
 
 use crate::pattern_match::WordTable;
+use crate::stop::Stop;
 use crate::units::Unit;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 16;
@@ -30,7 +30,7 @@ const LONG_TEXT: usize = 256;
 pub(crate) fn distance<P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     debug_assert!(!pattern.is_empty() && pattern.len() <= 64);
     // On x86-64 every width compares the pattern in vector lanes (no table to
@@ -60,7 +60,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
 pub(crate) fn with_table<P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     WordTable::with(pattern, |table| {
         run(pattern.len(), text, stop, |c| table.get(c))
@@ -80,12 +80,12 @@ pub(crate) trait PeqSink {
 }
 
 /// The kernel as a [`PeqSink`]: steps `text` through the pattern.
-pub(crate) struct Steps<'t, T> {
+pub(crate) struct Steps<'t, 's, T> {
     pub(crate) text: &'t [T],
-    pub(crate) stop: &'t AtomicBool,
+    pub(crate) stop: Stop<'s>,
 }
 
-impl<T: Unit> PeqSink for Steps<'_, T> {
+impl<T: Unit> PeqSink for Steps<'_, '_, T> {
     type Out = Option<usize>;
     #[inline(always)]
     fn consume(self, m: usize, peq: impl Fn(u32) -> u64) -> Option<usize> {
@@ -100,7 +100,7 @@ impl<T: Unit> PeqSink for Steps<'_, T> {
 pub(crate) fn run<T: Unit>(
     m: usize,
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
     peq: impl Fn(u32) -> u64,
 ) -> Option<usize> {
     let mut score = m;
@@ -108,7 +108,7 @@ pub(crate) fn run<T: Unit>(
     let mut vp = u64::MAX;
     let mut vn = 0u64;
     for chunk in text.chunks(STOP_CHECK_INTERVAL) {
-        if text.len() > STOP_CHECK_INTERVAL && stop.load(Ordering::Relaxed) {
+        if text.len() > STOP_CHECK_INTERVAL && stop.raised() {
             return None;
         }
         for &c in chunk {
@@ -138,8 +138,6 @@ mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    static NEVER: AtomicBool = AtomicBool::new(false);
-
     fn unit() -> impl Strategy<Value = u32> {
         prop_oneof![
             0u32..4,
@@ -157,11 +155,11 @@ mod tests {
         #[test]
         fn dispatch_matches_reference(p in vec(unit(), 1..=64), t in vec(unit(), 0..600)) {
             let want = Some(naive(&p, &t));
-            prop_assert_eq!(distance(&p, &t, &NEVER), want);
+            prop_assert_eq!(distance(&p, &t, Stop::Never), want);
             let p16: Vec<u16> = p.iter().map(|&c| c as u16).collect();
-            prop_assert_eq!(distance(&p16, &t, &NEVER), Some(naive(&p16, &t)));
+            prop_assert_eq!(distance(&p16, &t, Stop::Never), Some(naive(&p16, &t)));
             let p8: Vec<u8> = p.iter().map(|&c| c as u8).collect();
-            prop_assert_eq!(distance(&p8, &t, &NEVER), Some(naive(&p8, &t)));
+            prop_assert_eq!(distance(&p8, &t, Stop::Never), Some(naive(&p8, &t)));
         }
     }
 }

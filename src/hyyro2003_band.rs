@@ -34,6 +34,7 @@
 //! plus 1 to 16 vector compares per column for the mask; memory: two padded
 //! copies of the pattern's ends on the stack (192 or 384 units each).
 
+use crate::stop::Stop;
 use crate::units::Unit;
 use std::arch::x86_64::{
     __m256i, _mm256_cmpeq_epi8, _mm256_cmpeq_epi16, _mm256_cmpeq_epi32, _mm256_loadu_si256,
@@ -42,7 +43,6 @@ use std::arch::x86_64::{
     _mm256_setr_epi32,
 };
 use std::ops::{BitAnd, BitOr, BitXor, ControlFlow, Not, Shl, Shr};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 16;
@@ -116,7 +116,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
     k: usize,
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     let (m, n) = (pattern.len(), text.len());
     debug_assert!(0 < m && m <= n && n - m <= k && fits(k, n - m) && available());
@@ -169,13 +169,13 @@ impl<W: Word> Kernel<W> {
     fn columns<T: Unit>(
         &mut self,
         text: &[T],
-        stop: &AtomicBool,
+        stop: Stop<'_>,
         eq: impl Fn(usize, u32) -> W,
     ) -> ControlFlow<Option<usize>> {
         let (mut vp, mut vn, mut score) = (self.vp, self.vn, self.score);
         let (diag, k) = (self.diag, self.k);
         for (chunk_no, chunk) in text.chunks(STOP_CHECK_INTERVAL).enumerate() {
-            if text.len() > STOP_CHECK_INTERVAL && stop.load(Ordering::Relaxed) {
+            if text.len() > STOP_CHECK_INTERVAL && stop.raised() {
                 return ControlFlow::Break(None);
             }
             let base = chunk_no * STOP_CHECK_INTERVAL;
@@ -248,7 +248,7 @@ fn run<W: Word, const PAD: usize, P: Unit + Default, T: Unit>(
     text: &[T],
     k: usize,
     lanes: usize,
-    stop: &AtomicBool,
+    stop: Stop<'_>,
     mask: impl Fn(*const P, u32) -> W,
 ) -> Option<usize> {
     let (m, n) = (pattern.len(), text.len());
@@ -301,7 +301,7 @@ fn fits_in(c: u32, bits: u32) -> u64 {
 }
 
 #[target_feature(enable = "avx2")]
-fn avx2_u8<T: Unit>(pattern: &[u8], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
+fn avx2_u8<T: Unit>(pattern: &[u8], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
     let one = |p: *const u8, b: __m256i| -> u64 {
         // SAFETY: `run` only passes window starts whose `lanes` units lie in the
         // pattern or in a padded copy (see `head`).
@@ -326,7 +326,7 @@ fn avx2_u8<T: Unit>(pattern: &[u8], text: &[T], k: usize, stop: &AtomicBool) -> 
 }
 
 #[target_feature(enable = "avx2")]
-fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
+fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
     // 32 units: two compares, packed to bytes within each 128-bit half, which
     // leaves the 8-unit groups in the order 0, 2, 1, 3; one permute restores it.
     let group = |p: *const u16, b: __m256i| -> u64 {
@@ -359,7 +359,7 @@ fn avx2_u16<T: Unit>(pattern: &[u16], text: &[T], k: usize, stop: &AtomicBool) -
 }
 
 #[target_feature(enable = "avx2")]
-fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], k: usize, stop: &AtomicBool) -> Option<usize> {
+fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
     // 32 units: four compares of 8, packed to bytes within each 128-bit half,
     // which leaves the 4-unit groups in the order 0, 2, 4, 6, 1, 3, 5, 7.
     let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
@@ -394,8 +394,6 @@ mod tests {
     use crate::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
-
-    static NEVER: AtomicBool = AtomicBool::new(false);
 
     /// Tiny alphabets, Latin-1 units whose truncation collides with wider ones,
     /// surrogates, astral code points and grapheme ids above U+10FFFF.
@@ -489,27 +487,32 @@ mod tests {
             129,
         ]);
         for k in ks.filter(|&k| k >= diff && fits(k, diff)) {
-            prop_assert_eq!(distance(p, t, k, &NEVER), Some(d.min(k + 1)), "u32 k {}", k);
+            prop_assert_eq!(
+                distance(p, t, k, Stop::Never),
+                Some(d.min(k + 1)),
+                "u32 k {}",
+                k
+            );
             if let Some(p16) = narrow::<u16>(p) {
                 prop_assert_eq!(
-                    distance(&p16, t, k, &NEVER),
+                    distance(&p16, t, k, Stop::Never),
                     Some(d.min(k + 1)),
                     "u16 k {}",
                     k
                 );
                 if let Some(t16) = narrow::<u16>(t) {
-                    prop_assert_eq!(distance(&p16, &t16, k, &NEVER), Some(d.min(k + 1)));
+                    prop_assert_eq!(distance(&p16, &t16, k, Stop::Never), Some(d.min(k + 1)));
                 }
             }
             prop_assert_eq!(
-                distance(&p8, t, k, &NEVER),
+                distance(&p8, t, k, Stop::Never),
                 Some(d8.min(k + 1)),
                 "u8 k {}",
                 k
             );
             if let Some(t8) = narrow::<u8>(t) {
                 prop_assert_eq!(
-                    distance(&p8, &t8, k, &NEVER),
+                    distance(&p8, &t8, k, Stop::Never),
                     Some(naive(&p8, &t8).min(k + 1))
                 );
             }
@@ -533,12 +536,13 @@ mod tests {
         if !available() {
             return;
         }
-        let stop = AtomicBool::new(true);
+        let flag = std::sync::atomic::AtomicBool::new(true);
+        let stop = Stop::Flag(&flag);
         // Equal strings never exceed the bound, so only the flag can end the run.
         let p: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
         for k in [10, 100] {
-            assert_eq!(distance(&p, &p, k, &stop), None);
-            assert_eq!(distance(&p, &p, k, &NEVER), Some(0));
+            assert_eq!(distance(&p, &p, k, stop), None);
+            assert_eq!(distance(&p, &p, k, Stop::Never), Some(0));
         }
     }
 
@@ -567,7 +571,7 @@ mod tests {
                     let d = naive(&p, &t);
                     if fits(k, extra) {
                         assert_eq!(
-                            distance(&p, &t, k, &NEVER),
+                            distance(&p, &t, k, Stop::Never),
                             Some(d.min(k + 1)),
                             "m {m} k {k} extra {extra}"
                         );

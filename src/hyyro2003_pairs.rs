@@ -20,17 +20,15 @@
 //! at run time; CPUs without AVX2 take the one-word kernel pair by pair.
 
 use crate::hyyro2003;
+use crate::stop::Stop;
 use crate::units::Units;
 use crate::with_slices;
-use std::sync::atomic::AtomicBool;
 
 /// Longest pattern or text a lane takes: one 64-bit word.
 pub(crate) const MAX_LEN: usize = 64;
 /// Pairs queued before they are sorted and run; the batch runner flushes at the
 /// end of each chunk too.
 pub(crate) const QUEUE: usize = 64;
-
-static NEVER: AtomicBool = AtomicBool::new(false);
 
 /// The vector the lanes live in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,8 +206,12 @@ pub(crate) enum Pushed {
 }
 
 fn one(e: &Entry<'_>) -> usize {
-    with_slices!(e.pattern, e.text, |p, t| hyyro2003::distance(p, t, &NEVER))
-        .expect("NEVER is never raised")
+    with_slices!(e.pattern, e.text, |p, t| hyyro2003::distance(
+        p,
+        t,
+        Stop::Never
+    ))
+    .expect("Stop::Never is never raised")
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -23,6 +23,7 @@ mod nearest;
 mod pattern_match;
 #[cfg(target_arch = "x86_64")]
 mod simd_match;
+mod stop;
 mod strings;
 mod units;
 #[cfg(target_arch = "x86_64")]

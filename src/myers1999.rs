@@ -22,8 +22,8 @@
 //! [`crate::pattern_match::BlockTable`]) plus 24 bytes per block.
 
 use crate::pattern_match::BlockTable;
+use crate::stop::Stop;
 use crate::units::Unit;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Cells (pattern units × text units) processed between two looks at the stop flag.
 const STOP_CHECK_CELLS: usize = 1 << 22;
@@ -37,7 +37,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     text: &[T],
     k: usize,
     full_table: Option<&BlockTable>,
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     let (m, n) = (pattern.len(), text.len());
     debug_assert!(0 < m && m <= n);
@@ -103,7 +103,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     while j <= n {
         until_check -= 1;
         if until_check == 0 {
-            if stop.load(Ordering::Relaxed) {
+            if stop.raised() {
                 return None;
             }
             until_check = pairs_per_check;

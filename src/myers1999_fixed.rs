@@ -16,8 +16,8 @@
 //! ([`crate::pattern_match::BlockTable`]).
 
 use crate::pattern_match::BlockTable;
+use crate::stop::Stop;
 use crate::units::Unit;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 14;
@@ -30,7 +30,7 @@ pub(crate) const MAX_BLOCKS: usize = 8;
 pub(crate) fn distance<P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     macro_rules! blocks {
         ($run:ident) => {
@@ -59,7 +59,7 @@ pub(crate) fn distance<P: Unit, T: Unit>(
 fn latin1<const N: usize, P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     let mut table = [[0u64; N]; 256];
     for (i, &c) in pattern.iter().enumerate() {
@@ -75,7 +75,7 @@ fn latin1<const N: usize, P: Unit, T: Unit>(
 fn any_width<const N: usize, P: Unit, T: Unit>(
     pattern: &[P],
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Option<usize> {
     let table = BlockTable::new(pattern);
     debug_assert_eq!(table.blocks(), N);
@@ -92,7 +92,7 @@ fn any_width<const N: usize, P: Unit, T: Unit>(
 fn run<const N: usize, T: Unit>(
     m: usize,
     text: &[T],
-    stop: &AtomicBool,
+    stop: Stop<'_>,
     mut row: impl FnMut(u32) -> [u64; N],
 ) -> Option<usize> {
     let mut vp = [u64::MAX; N];
@@ -100,7 +100,7 @@ fn run<const N: usize, T: Unit>(
     let last = (m - 1) % 64;
     let mut score = m;
     for chunk in text.chunks(STOP_CHECK_INTERVAL) {
-        if text.len() > STOP_CHECK_INTERVAL && stop.load(Ordering::Relaxed) {
+        if text.len() > STOP_CHECK_INTERVAL && stop.raised() {
             return None;
         }
         for &c in chunk {
@@ -137,8 +137,6 @@ mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    static NEVER: AtomicBool = AtomicBool::new(false);
-
     fn unit() -> impl Strategy<Value = u32> {
         prop_oneof![
             3 => 0u32..2,
@@ -159,8 +157,18 @@ mod tests {
     fn a_raised_stop_flag_ends_a_long_run() {
         let p: Vec<u8> = (0..300u32).map(|i| (i % 7) as u8).collect();
         let t: Vec<u8> = (0..100_000u32).map(|i| (i % 5) as u8).collect();
-        assert_eq!(distance(&p, &t, &AtomicBool::new(true)), None);
-        assert_eq!(distance(&p, &t[..200], &NEVER), Some(naive(&p, &t[..200])));
+        assert_eq!(
+            distance(
+                &p,
+                &t,
+                Stop::Flag(&std::sync::atomic::AtomicBool::new(true))
+            ),
+            None
+        );
+        assert_eq!(
+            distance(&p, &t[..200], Stop::Never),
+            Some(naive(&p, &t[..200]))
+        );
     }
 
     proptest! {
@@ -168,15 +176,15 @@ mod tests {
 
         #[test]
         fn matches_reference(p in length().prop_flat_map(|m| vec(unit(), m)), t in vec(unit(), 0..700)) {
-            prop_assert_eq!(distance(&p, &t, &NEVER), Some(naive(&p, &t)));
+            prop_assert_eq!(distance(&p, &t, Stop::Never), Some(naive(&p, &t)));
             let p8: Vec<u8> = p.iter().map(|&c| c as u8).collect();
             let t16: Vec<u16> = t.iter().map(|&c| c as u16).collect();
-            prop_assert_eq!(distance(&p8, &t16, &NEVER), Some(naive(&p8, &t16)));
-            prop_assert_eq!(distance(&p8, &t, &NEVER), Some(naive(&p8, &t)));
+            prop_assert_eq!(distance(&p8, &t16, Stop::Never), Some(naive(&p8, &t16)));
+            prop_assert_eq!(distance(&p8, &t, Stop::Never), Some(naive(&p8, &t)));
             let t8: Vec<u8> = t.iter().map(|&c| c as u8).collect();
-            prop_assert_eq!(distance(&p8, &t8, &NEVER), Some(naive(&p8, &t8)));
+            prop_assert_eq!(distance(&p8, &t8, Stop::Never), Some(naive(&p8, &t8)));
             let p16: Vec<u16> = p.iter().map(|&c| c as u16).collect();
-            prop_assert_eq!(distance(&p16, &t, &NEVER), Some(naive(&p16, &t)));
+            prop_assert_eq!(distance(&p16, &t, Stop::Never), Some(naive(&p16, &t)));
         }
 
         /// Texts that are edited copies of the pattern: small distances, long runs of matches.
@@ -186,7 +194,7 @@ mod tests {
             edits in vec((any::<prop::sample::Index>(), unit(), 0u8..3), 0..20),
         ) {
             let t = crate::reference::edited(&p, edits);
-            prop_assert_eq!(distance(&p, &t, &NEVER), Some(naive(&p, &t)));
+            prop_assert_eq!(distance(&p, &t, Stop::Never), Some(naive(&p, &t)));
         }
     }
 }

@@ -142,11 +142,9 @@ mod tests {
     use super::*;
     use crate::hyyro2003::{Steps, with_table};
     use crate::reference::naive;
+    use crate::stop::Stop;
     use proptest::collection::vec;
     use proptest::prelude::*;
-    use std::sync::atomic::AtomicBool;
-
-    static NEVER: AtomicBool = AtomicBool::new(false);
 
     fn padded(p: &[u8]) -> [u8; 64] {
         let mut out = [0u8; 64];
@@ -165,14 +163,14 @@ mod tests {
             let want = naive(&p, &t);
             let pad = padded(&p);
             // SAFETY: SSE2 is part of the x86-64 baseline.
-            prop_assert_eq!(unsafe { sse2(&pad, p.len(), Steps { text: &t, stop: &NEVER }) }, Some(want));
-            prop_assert_eq!(with_table(&p, &t, &NEVER), Some(want));
+            prop_assert_eq!(unsafe { sse2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
+            prop_assert_eq!(with_table(&p, &t, Stop::Never), Some(want));
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 checked above.
-                prop_assert_eq!(unsafe { avx2(&pad, p.len(), Steps { text: &t, stop: &NEVER }) }, Some(want));
+                prop_assert_eq!(unsafe { avx2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
                 if p.len() >= 16 {
                     // SAFETY: AVX2 checked above.
-                    prop_assert_eq!(unsafe { avx2_in_place(&p, Steps { text: &t, stop: &NEVER }) }, Some(want));
+                    prop_assert_eq!(unsafe { avx2_in_place(&p, Steps { text: &t, stop: Stop::Never }) }, Some(want));
                 }
             }
         }

@@ -205,12 +205,10 @@ mod tests {
     use super::*;
     use crate::hyyro2003::{Steps, with_table};
     use crate::reference::naive;
+    use crate::stop::Stop;
     use crate::units::Unit;
     use proptest::collection::vec;
     use proptest::prelude::*;
-    use std::sync::atomic::AtomicBool;
-
-    static NEVER: AtomicBool = AtomicBool::new(false);
 
     /// Code points chosen to collide after truncation (0x41, 0x1_0041, 0x11_0041
     /// share their low 16 bits), to hit the padding (0), surrogates, and
@@ -255,13 +253,13 @@ mod tests {
                     p,
                     Steps {
                         text: t,
-                        stop: &NEVER,
+                        stop: Stop::Never,
                     },
                 )
             },
             want
         );
-        prop_assert_eq!(with_table(p, t, &NEVER), want);
+        prop_assert_eq!(with_table(p, t, Stop::Never), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
             prop_assert_eq!(
@@ -270,7 +268,7 @@ mod tests {
                         p,
                         Steps {
                             text: t,
-                            stop: &NEVER,
+                            stop: Stop::Never,
                         },
                     )
                 },
@@ -282,7 +280,7 @@ mod tests {
                 p,
                 Steps {
                     text: t,
-                    stop: &NEVER
+                    stop: Stop::Never
                 }
             ),
             want
@@ -300,13 +298,13 @@ mod tests {
                     p,
                     Steps {
                         text: t,
-                        stop: &NEVER,
+                        stop: Stop::Never,
                     },
                 )
             },
             want
         );
-        prop_assert_eq!(with_table(p, t, &NEVER), want);
+        prop_assert_eq!(with_table(p, t, Stop::Never), want);
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 checked above.
             prop_assert_eq!(
@@ -315,7 +313,7 @@ mod tests {
                         p,
                         Steps {
                             text: t,
-                            stop: &NEVER,
+                            stop: Stop::Never,
                         },
                     )
                 },
@@ -327,7 +325,7 @@ mod tests {
                 p,
                 Steps {
                     text: t,
-                    stop: &NEVER
+                    stop: Stop::Never
                 }
             ),
             want

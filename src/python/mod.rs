@@ -20,7 +20,7 @@ use strings::units;
 /// Pairs whose DP matrix has fewer cells are computed without releasing the GIL:
 /// releasing and re-taking it costs more than the work.
 const DETACH_CELLS: usize = 1 << 16;
-/// Pairs with more cells run on a worker while this thread watches for Ctrl-C.
+/// Pairs with more cells look for Ctrl-C now and then while they run (GIL released).
 const INTERRUPTIBLE_CELLS: usize = 1 << 26;
 
 /// Levenshtein distance between two strings.
