@@ -129,7 +129,7 @@ fn nearest_u32<C: Strings + ?Sized>(
     };
     let workers = pool
         .current_num_threads()
-        .min(scan.order.len().div_ceil(CHUNK));
+        .min(scan.order.index.len().div_ceil(CHUNK));
     let mut poll = poll;
     if inline {
         scan.work(kernel, ());
@@ -183,11 +183,7 @@ fn scan_with_caller<S: Strings + ?Sized>(
     }
     // Pool threads read the strings from other cores' caches, at about half the
     // calling thread's speed: they help only when there is enough to share.
-    let units: usize = scan
-        .order
-        .iter()
-        .map(|&i| scan.choices.len_of(i as usize))
-        .sum();
+    let units: usize = scan.order.len.iter().map(|&n| usize::from(n)).sum();
     let helpers = if units >= HELPED_UNITS {
         workers.saturating_sub(1)
     } else {
@@ -302,15 +298,27 @@ fn segment<'a, C: Strings + ?Sized>(
     )
 }
 
-/// Choice indices by increasing length difference to a query of `m` units
+/// The choices to scan, in order: their indices, and their lengths read once
+/// (the scan's passes then stay in these arrays instead of looking lengths up
+/// at random). Two arrays rather than one of pairs: each stays under the
+/// allocator's mmap threshold for 20,000 choices, so a call does not page-fault
+/// its way through fresh memory.
+struct Order {
+    index: Vec<u32>,
+    /// Saturated at `u16::MAX`, far beyond a lane batch's texts.
+    len: Vec<u16>,
+}
+
+/// The choices by increasing length difference to a query of `m` units
 /// (shorter choices first at each difference, so that runs of equal length fill
 /// the lanes), without those beyond `max_distance`. A counting sort.
-fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<usize>) -> Vec<u32> {
+fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<usize>) -> Order {
     let n = choices.count();
     debug_assert!(u32::try_from(n).is_ok());
     let limit = max.unwrap_or(usize::MAX);
     // One pass computes the keys (SKIP: beyond max_distance), the counting
     // sort then reads them back sequentially.
+    let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
     let keys: Vec<u16> = (0..n)
         .map(|i| {
             let len = choices.len_of(i);
@@ -318,21 +326,25 @@ fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<u
             if d > limit {
                 return SKIP;
             }
-            (d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m)) as u16
+            let key = (d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m)) as u16;
+            counts[usize::from(key) + 1] += 1;
+            key
         })
         .collect();
-    let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
-    for &k in keys.iter().filter(|&&k| k != SKIP) {
-        counts[usize::from(k) + 1] += 1;
-    }
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
     }
-    let mut out = vec![0u32; counts[counts.len() - 1]];
-    for (i, &k) in keys.iter().enumerate() {
-        if k != SKIP {
-            out[counts[usize::from(k)]] = i as u32;
-            counts[usize::from(k)] += 1;
+    let kept = counts[counts.len() - 1];
+    let mut out = Order {
+        index: vec![0; kept],
+        len: vec![0; kept],
+    };
+    for (i, &key) in keys.iter().enumerate() {
+        if key != SKIP {
+            let slot = &mut counts[usize::from(key)];
+            out.index[*slot] = i as u32;
+            out.len[*slot] = u16::try_from(choices.len_of(i)).unwrap_or(u16::MAX);
+            *slot += 1;
         }
     }
     out
@@ -362,7 +374,7 @@ struct Scan<'a, S: Strings + ?Sized> {
     bound: AtomicUsize,
     /// The next chunk of `order` to take.
     next: AtomicUsize,
-    order: Vec<u32>,
+    order: Order,
     /// Every worker's results, as (distance, index).
     found: Mutex<Vec<(usize, usize)>>,
     stop: &'a AtomicBool,
@@ -420,7 +432,7 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
                 Units::U32(q) => WordTable::with(q, lanes),
             }
         } else {
-            while let Some(chunk) = self.take() {
+            while let Some((chunk, _)) = self.take() {
                 for &i in chunk {
                     if !self.pairwise(i as usize, &mut best) {
                         self.keep(best);
@@ -442,23 +454,23 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
     }
 
     /// The next chunk of choices, or `None` when all are taken or the work stops.
-    fn take(&self) -> Option<&[u32]> {
+    fn take(&self) -> Option<(&[u32], &[u16])> {
         if self.stop.load(Ordering::Relaxed) {
             return None;
         }
+        let all = self.order.index.len();
         let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
-        let chunk = self
-            .order
-            .get(start..(start + CHUNK).min(self.order.len()))?;
+        let range = start..(start + CHUNK).min(all);
+        let chunk = self.order.index.get(range.clone())?;
         // `order` is sorted by min(length difference, SORTED_DIFFS + 1) and the
         // bound only falls: once that key exceeds the bound, so do all the rest.
         let first = self.choices.len_of(*chunk.first()? as usize);
         let key = first.abs_diff(self.query.len()).min(SORTED_DIFFS + 1);
         if key > self.bound.load(Ordering::Relaxed) {
-            self.next.store(self.order.len(), Ordering::Relaxed);
+            self.next.store(all, Ordering::Relaxed);
             return None;
         }
-        Some(chunk)
+        Some((chunk, &self.order.len[range]))
     }
 
     /// Whether choice `i` may still be among the results.
@@ -516,8 +528,8 @@ impl<S: Strings + ?Sized, X: LongChoices> LaneJob for Batches<'_, '_, S, X> {
         while let Some(chunk) = scan.take() {
             self.long.next_chunk(scan.stop);
             picked.clear();
-            for &i in chunk {
-                let len = scan.choices.len_of(i as usize);
+            for (&i, &len) in chunk.0.iter().zip(chunk.1) {
+                let len = usize::from(len);
                 if len > LANE_TEXT_MAX {
                     if self.long.defer(i) {
                         continue;
@@ -526,29 +538,44 @@ impl<S: Strings + ?Sized, X: LongChoices> LaneJob for Batches<'_, '_, S, X> {
                         return;
                     }
                 } else if scan.viable(len) {
+                    if picked.len() < L {
+                        scan.choices.prefetch(i as usize);
+                    }
                     picked.push((len, i as usize));
                 }
             }
             // `order` puts equal lengths together; a batch straddling a change
             // of length just runs its longest text.
-            for batch in picked.chunks(L) {
+            for (b, batch) in picked.chunks(L).enumerate() {
+                // The next batch's strings load while this one runs: 20,000 str
+                // objects overflow L2, and each was a stall of its own (about a
+                // sixth of a W1 scan's time).
+                let next = (b + 1) * L..((b + 2) * L).min(picked.len());
+                for &(_, i) in picked.get(next).unwrap_or_default() {
+                    scan.choices.prefetch(i);
+                }
                 let steps = batch.iter().map(|b| b.0).max().unwrap_or(0);
-                eq.clear();
-                eq.resize(steps * L, W::default());
+                // Masks past a lane's own text are never used (`run_ragged`
+                // freezes the lane there), so whatever an earlier batch left
+                // there may stay: no clearing.
+                if eq.len() < steps * L {
+                    eq.resize(steps * L, W::default());
+                }
+                let eq = &mut eq[..steps * L];
                 // Unused lanes run the longest text: their results are not read.
                 let mut text_lens = [steps; L];
                 for (lane, &(len, i)) in batch.iter().enumerate() {
                     text_lens[lane] = len;
-                    let mut put =
-                        |j: usize, c: u32| eq[j * L + lane] = W::from_u64(self.table.get(c));
+                    let column = eq.iter_mut().skip(lane).step_by(L);
+                    let mask = |c: u32| W::from_u64(self.table.get(c));
                     match scan.choices.get(i) {
-                        Units::U8(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
-                        Units::U16(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c.into())),
-                        Units::U32(t) => t.iter().enumerate().for_each(|(j, &c)| put(j, c)),
+                        Units::U8(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
+                        Units::U16(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
+                        Units::U32(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c)),
                     }
                 }
                 let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(self.m, L));
-                lanes.run_ragged(&eq, &text_lens);
+                lanes.run_ragged(eq, &text_lens);
                 for (lane, &(len, i)) in batch.iter().enumerate() {
                     let d = lanes.distance(lane, len);
                     scan.record(self.best, d, i);

@@ -15,6 +15,14 @@ pub trait Strings: Sync {
     fn len_of(&self, i: usize) -> usize {
         self.get(i).len()
     }
+    /// Asks the CPU to start loading string `i`, which is about to be read.
+    /// Collections whose strings are scattered objects (Python's) implement it:
+    /// a scan over more strings than the caches hold otherwise waits on a miss
+    /// per string.
+    #[inline]
+    fn prefetch(&self, i: usize) {
+        let _ = i;
+    }
 }
 
 impl Strings for [Units<'_>] {
@@ -69,6 +77,13 @@ impl<'a, S: Strings + ?Sized> Prepared<'a, S> {
         match self.ids.get(i) {
             Some(Some(ids)) => ids.len(),
             _ => self.source.len_of(i),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn prefetch(&self, i: usize) {
+        if self.ids.is_empty() {
+            self.source.prefetch(i);
         }
     }
 
