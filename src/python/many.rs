@@ -94,8 +94,8 @@ fn list_to_tuple<'py>(
                 tuple.as_ptr(),
                 i as ffi::Py_ssize_t,
                 item.to_owned().into_ptr(),
-            )
-        };
+            );
+        }
     }
     Ok((tuple, lens))
 }
