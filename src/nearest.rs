@@ -22,6 +22,7 @@ use crate::pattern_match::WordTable;
 use crate::strings::{INLINE_STEPS, Prepared, Strings, total_len};
 use crate::units::Units;
 use rayon::prelude::*;
+use std::cell::Cell;
 use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -39,8 +40,6 @@ const LANE_TEXT_MAX: usize = 256;
 const HELPED_UNITS: usize = 1 << 21;
 /// Length differences above this are not sorted among themselves.
 const SORTED_DIFFS: usize = 1024;
-/// The sort key of a choice beyond `max_distance`.
-const SKIP: u16 = u16::MAX;
 
 /// The choices nearest to `query`: `(index, distance)` for every choice within
 /// `options.max_distance`, best first, ties by index, at most `k` of them.
@@ -313,40 +312,49 @@ struct Order {
 /// (shorter choices first at each difference, so that runs of equal length fill
 /// the lanes), without those beyond `max_distance`. A counting sort.
 fn order<S: Strings + ?Sized>(m: usize, choices: &Prepared<'_, S>, max: Option<usize>) -> Order {
+    thread_local! {
+        /// The keys of the last call, kept: freeing and re-allocating them per
+        /// call let the allocator give the memory back and page-fault it in again.
+        static KEYS: Cell<Vec<u32>> = const { Cell::new(Vec::new()) };
+    }
     let n = choices.count();
     debug_assert!(u32::try_from(n).is_ok());
     let limit = max.unwrap_or(usize::MAX);
-    // One pass computes the keys (SKIP: beyond max_distance), the counting
-    // sort then reads them back sequentially.
+    // Both passes are free of branches, since whether a choice is beyond the
+    // bound is a coin toss: a skipped choice adds 0 to its bucket's count, and is
+    // then written to the slot just past the kept ones, which is cut off.
+    let mut keys = KEYS.take();
+    keys.clear();
     let mut counts = vec![0usize; 2 * SORTED_DIFFS + 5];
-    let keys: Vec<u16> = (0..n)
-        .map(|i| {
-            let len = choices.len_of(i);
-            let d = len.abs_diff(m);
-            if d > limit {
-                return SKIP;
-            }
-            let key = (d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m)) as u16;
-            counts[usize::from(key) + 1] += 1;
-            key
-        })
-        .collect();
+    keys.extend((0..n).map(|i| {
+        let len = choices.len_of(i);
+        let d = len.abs_diff(m);
+        let key = d.min(SORTED_DIFFS + 1) * 2 + usize::from(len > m);
+        let keep = d <= limit;
+        counts[key + 1] += usize::from(keep);
+        // key (< 2^12) | kept (bit 15) | saturated length (high half).
+        let len = u32::from(u16::try_from(len).unwrap_or(u16::MAX));
+        (key as u32) | (u32::from(keep) << 15) | (len << 16)
+    }));
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
     }
-    let kept = counts[counts.len() - 1];
+    let count = counts[counts.len() - 1];
     let mut out = Order {
-        index: vec![0; kept],
-        len: vec![0; kept],
+        index: vec![0; count + 1],
+        len: vec![0; count + 1],
     };
-    for (i, &key) in keys.iter().enumerate() {
-        if key != SKIP {
-            let slot = &mut counts[usize::from(key)];
-            out.index[*slot] = i as u32;
-            out.len[*slot] = u16::try_from(choices.len_of(i)).unwrap_or(u16::MAX);
-            *slot += 1;
-        }
+    for (i, &packed) in keys.iter().enumerate() {
+        let key = (packed & 0xfff) as usize;
+        let keep = (packed >> 15) & 1 != 0;
+        let slot = if keep { counts[key] } else { count };
+        out.index[slot] = i as u32;
+        out.len[slot] = (packed >> 16) as u16;
+        counts[key] += usize::from(keep);
     }
+    out.index.truncate(count);
+    out.len.truncate(count);
+    KEYS.set(keys);
     out
 }
 

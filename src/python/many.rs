@@ -51,7 +51,7 @@ fn str_tuple<'py>(
 }
 
 /// How many strings ahead [`list_to_tuple`] asks for the next str object.
-const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = 16;
 
 /// A list's strings copied into a new tuple and checked in one pass: each str
 /// object is visited once, for its reference count and its length together.
@@ -100,18 +100,22 @@ fn list_to_tuple<'py>(
     Ok((tuple, lens))
 }
 
+#[cold]
+#[inline(never)]
+fn not_str(name: &str, i: usize, item: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!("{name}[{i}] must be str, not {}", type_name(item)))
+}
+
 /// The length of `item` (`name[i]`), made ready for [`StrTuple`] to read without
 /// the GIL; a `TypeError` if it is not a str. Lengths of `u32::MAX` and more
 /// are kept as `u32::MAX` (looked up again when asked for).
 ///
 /// # Safety
 /// The GIL is held.
+#[inline(always)]
 unsafe fn str_len(name: &str, i: usize, item: &Borrowed<'_, '_, PyAny>) -> PyResult<u32> {
     let Ok(s) = item.cast::<PyString>() else {
-        return Err(PyTypeError::new_err(format!(
-            "{name}[{i}] must be str, not {}",
-            type_name(item)
-        )));
+        return Err(not_str(name, i, item));
     };
     // SAFETY: s is a str; before 3.12 a legacy (not yet ready) str is made
     // ready here, which needs the GIL; since 3.12 this is a no-op.
