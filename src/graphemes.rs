@@ -507,11 +507,25 @@ pub(crate) fn ids_against(s: Units<'_>, known: &KnownClusters) -> Option<Vec<u32
     if all_simple(s) {
         return None;
     }
-    let mut cps = Vec::new();
-    s.widen_into(&mut cps);
-    let (mut ids, mut bounds, mut buf) = (Vec::with_capacity(cps.len()), Vec::new(), String::new());
-    cluster_ids(&cps, &mut ids, &mut bounds, &mut buf, &mut |c| {
-        known.0.get(c).copied().unwrap_or(FOREIGN_CLUSTER_ID)
+    let mut ids = Vec::with_capacity(s.len());
+    let mut segment = |scratch: &mut Scratch| {
+        let Scratch {
+            cps: [cps, _],
+            bounds: [bounds, _],
+            buf,
+            ..
+        } = scratch;
+        let cps = code_point_slice(s, cps);
+        cluster_ids(cps, &mut ids, bounds, buf, &mut |c| {
+            known.0.get(c).copied().unwrap_or(FOREIGN_CLUSTER_ID)
+        });
+        scratch.trim();
+    };
+    // The per-thread buffers: three allocations per choice were a tenth of a
+    // grapheme-mode `nearest`.
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => segment(&mut scratch),
+        Err(_) => segment(&mut Scratch::default()),
     });
     Some(ids)
 }

@@ -38,6 +38,10 @@ const LANE_TEXT_MAX: usize = 256;
 /// (measured on W1-like choices: 20,000 of them, 510,000 units, scan faster alone
 /// than with a second thread).
 const HELPED_UNITS: usize = 1 << 21;
+/// Below this many units of choices to segment, the calling thread segments
+/// them alone (segmenting costs tens of nanoseconds per character, so the pool
+/// pays off much sooner than for the lane scan).
+const SEGMENT_HELPED_UNITS: usize = 1 << 16;
 /// Length differences above this are not sorted among themselves.
 const SORTED_DIFFS: usize = 1024;
 
@@ -113,7 +117,9 @@ fn nearest_u32<C: Strings + ?Sized>(
         // Segmenting is cache-bound too: the calling thread does it unless there
         // is enough for the pool's threads to help.
         (true, true) => segment(&query, choices, false),
-        (true, false) if total_len(choices) < HELPED_UNITS => segment(&query, choices, false),
+        (true, false) if total_len(choices) < SEGMENT_HELPED_UNITS => {
+            segment(&query, choices, false)
+        }
         (true, false) => pool.install(|| segment(&query, choices, true)),
     };
     let scan = Scan {

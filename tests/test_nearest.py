@@ -56,6 +56,27 @@ def test_grapheme_mode_matches_the_reference(lev, query, choices, k):
     assert got == expected(query, choices, k, dist=lambda a, b: naive(graphemes(a), graphemes(b)))
 
 
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_grapheme_mode_on_many_choices_matches_per_pair_distances(lev, num_threads):
+    # Over 2**16 units of choices: segmented on the pool, not the calling thread.
+    rng = random.Random(5)
+    units = GRAPHEME_ALPHABET + list("bcdxyz")
+    choices = ["".join(rng.choices(units, k=rng.randint(0, 30))) for _ in range(5000)]
+    query = "".join(rng.choices(units, k=15))
+    assert sum(map(len, choices)) > 2**16
+    per_pair = lambda a, b: lev.levenshtein(a, b, grapheme_segmentation=True)  # noqa: E731
+    for k, max_distance in [(7, None), (None, 6), (3, 9)]:
+        got = lev.nearest(
+            query,
+            choices,
+            k=k,
+            max_distance=max_distance,
+            grapheme_segmentation=True,
+            num_threads=num_threads,
+        )
+        assert got == expected(query, choices, k, max_distance, dist=per_pair)
+
+
 def _w1(rng, count):
     alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     return ["".join(rng.choices(alnum, k=rng.randint(1, 50))) for _ in range(count)]
