@@ -6,6 +6,8 @@ import importlib.metadata
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reference import graphemes, naive
 
 # ------------------------------------------------------------------------------------------
@@ -43,6 +45,44 @@ def test_noop_returns_zero_for_any_str_arguments(lev):
     assert lev._noop("kitten", "sitting", True) == 0
     assert lev._noop("\ud800", "\U0001f600", grapheme_segmentation=True) == 0
     assert type(lev._noop("a", "b")) is int
+
+
+# Two str and nothing else take a fast entry; every other call goes through the full
+# argument handling. Both must agree, and the function must look like any builtin.
+_SPELLINGS = (
+    lambda f, a, b: f(a, b),
+    lambda f, a, b: f(a, b, False),
+    lambda f, a, b: f(a, b, max_distance=None),
+    lambda f, a, b: f(s1=a, s2=b),
+    lambda f, a, b: f(a, s2=b, grapheme_segmentation=False),
+)
+
+
+@given(a=st.text(max_size=80), b=st.text(max_size=80))
+def test_every_spelling_of_a_call_gives_the_same_distance(lev, a, b):
+    got = {spell(lev.levenshtein, a, b) for spell in _SPELLINGS}
+    assert got == {naive(a, b)}
+
+
+@pytest.mark.parametrize("n", [255, 256, 257, 2_000])
+def test_long_pairs_past_the_fast_entry_are_exact(lev, n):
+    # 256 x 256 cells and more are handed to the full path (GIL released).
+    a = "ab" * (n // 2) + "c" * (n % 2)
+    b = "ba" * (n // 2)
+    assert lev.levenshtein(a, b) == naive(a, b) == lev.levenshtein(a, b, False)
+
+
+def test_levenshtein_pickles_by_name_and_keeps_its_signature(lev):
+    import inspect
+    import pickle
+
+    assert pickle.loads(pickle.dumps(lev.levenshtein)) is lev.levenshtein
+    assert pickle.loads(pickle.dumps(lev._noop)) is lev._noop
+    assert str(inspect.signature(lev.levenshtein)) == (
+        "(s1, s2, grapheme_segmentation=False, *, max_distance=None)"
+    )
+    assert lev.levenshtein.__name__ == "levenshtein"
+    assert lev.levenshtein.__doc__.startswith("Levenshtein distance between two strings.")
 
 
 # ------------------------------------------------------------------------------------------

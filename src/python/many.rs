@@ -1,8 +1,9 @@
 //! `nearest` and `levenshtein_matrix`: one query against many strings, and all pairs.
 
+use super::args::{self, type_name};
 use super::arrow::{self, ArrowStrings};
-use super::strings::units;
-use super::{args, errors};
+use super::errors;
+use super::strings::{str_units, units};
 use crate::{Kernel, Options, Parallel, Strings, Units};
 use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::{PyImportError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
@@ -10,12 +11,6 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
 use std::marker::PhantomData;
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
-}
 
 /// A collection of str read once into a tuple, which keeps every string alive
 /// (and unchanged) while the GIL is released, whatever the caller does to its list.
@@ -197,20 +192,7 @@ impl Strings for StrTuple<'_> {
         assert!(i < self.len, "string index out of range");
         // SAFETY: i is in range; item i is a ready str kept alive by the tuple
         // (see the `Sync` impl), so its buffer holds `length` units of its kind.
-        unsafe {
-            let s = ffi::PyTuple_GET_ITEM(self.tuple, i as ffi::Py_ssize_t);
-            let length = ffi::PyUnicode_GET_LENGTH(s) as usize;
-            let data = ffi::PyUnicode_DATA(s);
-            match ffi::PyUnicode_KIND(s) {
-                ffi::PyUnicode_1BYTE_KIND => {
-                    Units::U8(std::slice::from_raw_parts(data.cast::<u8>(), length))
-                }
-                ffi::PyUnicode_2BYTE_KIND => {
-                    Units::U16(std::slice::from_raw_parts(data.cast::<u16>(), length))
-                }
-                _ => Units::U32(std::slice::from_raw_parts(data.cast::<u32>(), length)),
-            }
-        }
+        unsafe { str_units(ffi::PyTuple_GET_ITEM(self.tuple, i as ffi::Py_ssize_t)) }
     }
 }
 
@@ -304,9 +286,7 @@ pub(super) fn nearest(
     grapheme_segmentation: bool,
     num_threads: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(usize, usize)>> {
-    let query = query.cast::<PyString>().map_err(|_| {
-        PyTypeError::new_err(format!("query must be str, not {}", type_name(query)))
-    })?;
+    let query = args::str_arg("query", query)?;
     let k = k_arg(k)?;
     let options = Options {
         grapheme_segmentation,

@@ -8,6 +8,7 @@
 mod args;
 mod arrow;
 mod errors;
+mod fastcall;
 mod many;
 mod pairs;
 mod strings;
@@ -34,11 +35,12 @@ const INTERRUPTIBLE_CELLS: usize = 1 << 26;
 #[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein(
     py: Python<'_>,
-    s1: &Bound<'_, PyString>,
-    s2: &Bound<'_, PyString>,
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
     grapheme_segmentation: bool,
     max_distance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
+    let (s1, s2) = (args::str_arg("s1", s1)?, args::str_arg("s2", s2)?);
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
@@ -117,9 +119,8 @@ fn _noop(
 
 #[pymodule]
 fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
+    fastcall::register(m)?;
     m.add_function(wrap_pyfunction!(levenshtein_batch, m)?)?;
-    m.add_function(wrap_pyfunction!(_noop, m)?)?;
     arrow::register(m)?;
     m.add_function(wrap_pyfunction!(many::nearest, m)?)?;
     m.add_function(wrap_pyfunction!(many::levenshtein_matrix, m)?)?;

@@ -11,6 +11,7 @@
 //! copy by a new tuple of its two strings.
 
 use super::args::type_name;
+use super::strings::str_units;
 use crate::Units;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -175,22 +176,6 @@ impl<'a> PairsView<'a> {
                 str_units(ffi::PyTuple_GET_ITEM(pair, 0)),
                 str_units(ffi::PyTuple_GET_ITEM(pair, 1)),
             )
-        }
-    }
-}
-
-/// The code units of a ready `str`, straight from its PEP 393 buffer.
-///
-/// # Safety
-/// `s` is a ready `str` that outlives 'a.
-unsafe fn str_units<'a>(s: *mut ffi::PyObject) -> Units<'a> {
-    unsafe {
-        let len = ffi::PyUnicode_GET_LENGTH(s) as usize;
-        let data = ffi::PyUnicode_DATA(s);
-        match ffi::PyUnicode_KIND(s) {
-            ffi::PyUnicode_1BYTE_KIND => Units::U8(std::slice::from_raw_parts(data.cast(), len)),
-            ffi::PyUnicode_2BYTE_KIND => Units::U16(std::slice::from_raw_parts(data.cast(), len)),
-            _ => Units::U32(std::slice::from_raw_parts(data.cast(), len)),
         }
     }
 }
