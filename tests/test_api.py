@@ -64,6 +64,29 @@ def test_every_spelling_of_a_call_gives_the_same_distance(lev, a, b):
     assert got == {naive(a, b)}
 
 
+class _Int(int):
+    """An int the fast entry does not read, so the call takes the full path."""
+
+
+@given(
+    a=st.text(alphabet="ab\u0301\U0001f600\ud800", max_size=40),
+    b=st.text(alphabet="ab\u0301\U0001f600\ud800", max_size=40),
+    grapheme=st.booleans(),
+    k=st.one_of(st.none(), st.integers(0, 6), st.just(2**70)),
+)
+def test_the_fast_entry_and_the_full_path_agree_on_options(lev, a, b, grapheme, k):
+    f = lev.levenshtein
+    fast = {
+        f(a, b, grapheme, max_distance=k),
+        f(a, b, grapheme_segmentation=grapheme, max_distance=k),
+        f(a, b, max_distance=k, grapheme_segmentation=grapheme),
+    }
+    full = f(a, s2=b, grapheme_segmentation=grapheme, max_distance=None if k is None else _Int(k))
+    unbounded = f(a, b, grapheme)
+    want = unbounded if k is None else min(unbounded, k + 1)
+    assert fast == {full} == {want}
+
+
 @pytest.mark.parametrize("n", [255, 256, 257, 2_000])
 def test_long_pairs_past_the_fast_entry_are_exact(lev, n):
     # 256 x 256 cells and more are handed to the full path (GIL released).

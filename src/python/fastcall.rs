@@ -1,20 +1,21 @@
 //! `levenshtein` (and `_noop`, the benchmarks' call floor) as plain
 //! `METH_FASTCALL` builtins in front of their PyO3 functions.
 //!
-//! A call with two `str` and nothing else, whose strings are short enough to
-//! compute without releasing the GIL, is answered here; every other call (other
-//! arguments, long strings, anything wrong) is handed unchanged to the PyO3
-//! function, which parses, checks and raises as before. PyO3's generic argument
+//! A call with two `str` and its options in their plainest form (see
+//! [`fast_call`]), whose strings are short enough to compute without releasing
+//! the GIL, is answered here; every other call (other spellings, long strings,
+//! anything wrong) is handed unchanged to the PyO3 function, which parses, checks
+//! and raises as before. PyO3's generic argument
 //! handling costs about 10 ns per call (a loop over W1 calling `_noop`: 30 ns per
 //! call, `operator.is_`: 20 ns), a tenth of a short pair's whole time.
 
-use super::DETACH_CELLS;
 use super::strings::str_units;
+use super::{DETACH_CELLS, work};
 use crate::{Options, Units};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyCFunction;
+use pyo3::types::{PyCFunction, PyString};
 use std::ffi::{CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -31,6 +32,10 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let full = wrap_pyfunction!(super::_noop, m)?;
     add(m, "_noop", &full, entry::<Noop>)?;
     FULL_NOOP.get_or_init(py, || full.unbind());
+    MAX_DISTANCE.get_or_init(py, || PyString::intern(py, "max_distance").unbind());
+    GRAPHEME_SEGMENTATION.get_or_init(py, || {
+        PyString::intern(py, "grapheme_segmentation").unbind()
+    });
     Ok(())
 }
 
@@ -71,31 +76,115 @@ fn add(
     m.add(name, f)
 }
 
-/// Two `str` positional arguments and nothing else: their code units.
+/// A call the fast entry answers: two `str` (positional), and the options
+/// given in their plainest form.
+struct Call<'a> {
+    a: Units<'a>,
+    b: Units<'a>,
+    options: Options,
+}
+
+/// The keywords the fast entry reads, as CPython interns them: a call from
+/// Python code names its keywords with these very objects, and any other
+/// spelling simply takes the full path.
+static MAX_DISTANCE: PyOnceLock<Py<PyString>> = PyOnceLock::new();
+static GRAPHEME_SEGMENTATION: PyOnceLock<Py<PyString>> = PyOnceLock::new();
+
+/// `grapheme_segmentation` given as `True` or `False` exactly.
 ///
 /// # Safety
-/// The GIL is held and `args` holds `nargs` valid objects (CPython's contract).
-unsafe fn two_strs<'a>(
+/// `value` is a valid object.
+unsafe fn flag(value: *mut ffi::PyObject) -> Option<bool> {
+    // SAFETY: comparing pointers only.
+    unsafe {
+        if value == ffi::Py_True() {
+            Some(true)
+        } else if value == ffi::Py_False() {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads `max_distance` into `bound` if it is `None` or an exact int from 0 to
+/// `isize::MAX`; `None` otherwise.
+///
+/// # Safety
+/// The GIL is held and `value` is a valid object.
+unsafe fn read_bound(value: *mut ffi::PyObject, bound: &mut Option<usize>) -> Option<()> {
+    // SAFETY: as the function's contract says; an overflow's exception is cleared.
+    unsafe {
+        if value == ffi::Py_None() {
+            *bound = None;
+            return Some(());
+        }
+        if ffi::PyLong_CheckExact(value) == 0 {
+            return None;
+        }
+        let k = ffi::PyLong_AsSsize_t(value);
+        if k == -1 && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        *bound = Some(usize::try_from(k).ok()?);
+        Some(())
+    }
+}
+
+/// The call, if it is one for the fast entry: `s1` and `s2` positional and ready
+/// `str`, `grapheme_segmentation` positional or by keyword, `max_distance` by
+/// keyword, each in its plainest form. Anything else (including every error)
+/// is for the full path.
+///
+/// # Safety
+/// The GIL is held and `args` holds `nargs` positional arguments followed by one
+/// value per name in `kwnames` (CPython's contract).
+unsafe fn fast_call<'a>(
+    py: Python<'_>,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
-) -> Option<(Units<'a>, Units<'a>)> {
-    if nargs != 2 || !kwnames.is_null() {
-        return None;
-    }
-    // SAFETY: two arguments, borrowed for the call; a ready str is read in place
-    // (a legacy one, possible before 3.12, takes the full path).
+) -> Option<Call<'a>> {
+    // SAFETY: see the contract; every object is borrowed for the call, and a
+    // ready str is read in place (a legacy one, possible before 3.12, takes the
+    // full path).
     unsafe {
+        let mut options = Options::default();
+        match nargs {
+            2 => {}
+            3 => options.grapheme_segmentation = flag(*args.add(2))?,
+            _ => return None,
+        }
+        if !kwnames.is_null() {
+            let max_distance = MAX_DISTANCE.get(py)?.as_ptr();
+            let grapheme = GRAPHEME_SEGMENTATION.get(py)?.as_ptr();
+            for i in 0..ffi::PyTuple_GET_SIZE(kwnames) {
+                let name = ffi::PyTuple_GET_ITEM(kwnames, i);
+                let value = *args.offset(nargs + i);
+                if name == max_distance {
+                    read_bound(value, &mut options.max_distance)?;
+                } else if name == grapheme && nargs == 2 {
+                    options.grapheme_segmentation = flag(value)?;
+                } else {
+                    return None;
+                }
+            }
+        }
         let (a, b) = (*args, *args.add(1));
         let ready = |s| ffi::PyUnicode_Check(s) != 0 && ffi::PyUnicode_IS_READY(s) != 0;
-        (ready(a) && ready(b)).then(|| (str_units(a), str_units(b)))
+        (ready(a) && ready(b)).then(|| Call {
+            a: str_units(a),
+            b: str_units(b),
+            options,
+        })
     }
 }
 
 /// Hands the call to `full`.
 ///
 /// # Safety
-/// As for [`two_strs`].
+/// As for [`fast_call`].
 unsafe fn forward(
     full: &PyOnceLock<Py<PyCFunction>>,
     args: *const *mut ffi::PyObject,
@@ -123,7 +212,7 @@ trait Entry {
     /// Where [`register`] keeps the PyO3 function.
     fn full() -> &'static PyOnceLock<Py<PyCFunction>>;
     /// The answer for two `str`, or `None` to hand the call on.
-    fn quick(a: Units<'_>, b: Units<'_>) -> Option<usize>;
+    fn quick(call: &Call<'_>) -> Option<usize>;
 }
 
 struct Levenshtein;
@@ -131,15 +220,13 @@ impl Entry for Levenshtein {
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_LEVENSHTEIN
     }
-    fn quick(a: Units<'_>, b: Units<'_>) -> Option<usize> {
-        if a.len().saturating_mul(b.len()) >= DETACH_CELLS {
+    fn quick(call: &Call<'_>) -> Option<usize> {
+        let &Call { a, b, options } = call;
+        if work(a.len(), b.len(), options) >= DETACH_CELLS {
             return None;
         }
         // A panic must not cross into C: the full path reports it properly.
-        catch_unwind(AssertUnwindSafe(|| {
-            crate::levenshtein(a, b, Options::default())
-        }))
-        .ok()
+        catch_unwind(AssertUnwindSafe(|| crate::levenshtein(a, b, options))).ok()
     }
 }
 
@@ -148,7 +235,7 @@ impl Entry for Noop {
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_NOOP
     }
-    fn quick(_: Units<'_>, _: Units<'_>) -> Option<usize> {
+    fn quick(_: &Call<'_>) -> Option<usize> {
         Some(0)
     }
 }
@@ -161,8 +248,9 @@ unsafe extern "C" fn entry<E: Entry>(
 ) -> *mut ffi::PyObject {
     // SAFETY: CPython's METH_FASTCALL contract; see the callees.
     unsafe {
-        if let Some((a, b)) = two_strs(args, nargs, kwnames)
-            && let Some(d) = E::quick(a, b)
+        let py = Python::assume_attached();
+        if let Some(call) = fast_call(py, args, nargs, kwnames)
+            && let Some(d) = E::quick(&call)
         {
             return ffi::PyLong_FromSize_t(d);
         }

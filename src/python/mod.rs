@@ -24,6 +24,18 @@ const DETACH_CELLS: usize = 1 << 16;
 /// Pairs with more cells look for Ctrl-C now and then while they run (GIL released).
 const INTERRUPTIBLE_CELLS: usize = 1 << 26;
 
+/// The work a pair of `m` and `n` units is expected to take: the DP matrix, or
+/// with a bound outside grapheme mode only its band (the bounded kernels look at
+/// (k + 1) diagonals), so that a small bound on long strings is not handed to
+/// another thread for ~20 ns of work.
+fn work(m: usize, n: usize, options: Options) -> usize {
+    let cells = m.saturating_mul(n);
+    match (options.max_distance, options.grapheme_segmentation) {
+        (Some(k), false) => cells.min(k.saturating_add(1).saturating_mul(m.max(n))),
+        _ => cells,
+    }
+}
+
 /// Levenshtein distance between two strings.
 ///
 /// Counts single-character insertions, deletions and substitutions, where a
@@ -46,13 +58,7 @@ fn levenshtein(
         max_distance: args::max_distance(max_distance)?,
     };
     let (a, b) = (units(s1)?, units(s2)?);
-    // The work to expect: the DP matrix, or with a bound outside grapheme mode
-    // only its band (the bounded kernels look at (k + 1) diagonals), so that a
-    // small bound on long strings is not handed to another thread for ~20 ns of work.
-    let mut cells = a.len().saturating_mul(b.len());
-    if let (Some(k), false) = (options.max_distance, grapheme_segmentation) {
-        cells = cells.min(k.saturating_add(1).saturating_mul(a.len().max(b.len())));
-    }
+    let cells = work(a.len(), b.len(), options);
     if cells < DETACH_CELLS {
         return Ok(crate::levenshtein(a, b, options));
     }
