@@ -122,7 +122,12 @@ pub(crate) fn distance<P: Unit, T: Unit>(
         }
         let (lo2, hi2) = bands(j + 1);
         let eqs2 = table.row(text[j].into(), &mut scratch2);
-        let (carry1, mut carry2) = two_columns(
+        let columns = if hi1 - lo1 < WIDE_BLOCKS {
+            two_columns
+        } else {
+            two_wide_columns
+        };
+        let (carry1, mut carry2) = columns(
             &mut state[lo1..=hi1],
             &eqs1[lo1..=hi1],
             &eqs2[lo1..=hi1],
@@ -149,6 +154,24 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     Some(state[last_block].value_at(bottom, last_bit).min(k + 1))
 }
 
+/// From this many blocks per column on, [`two_wide_columns`] is called rather than
+/// inlined: a call per column is then nothing, and the loop gets the registers
+/// to itself. Inlined into this large function, its carries and pointers were
+/// spilled to the stack in some builds and not in others, depending on
+/// inlining elsewhere in the crate: W5's unrelated pair varied from 205 to 245 ms.
+const WIDE_BLOCKS: usize = 16;
+
+/// [`two_columns`] as a function of its own (see [`WIDE_BLOCKS`]).
+#[inline(never)]
+fn two_wide_columns(
+    st: &mut [Block],
+    e1: &[u64],
+    e2: &[u64],
+    first2: usize,
+) -> ((u64, u64), (u64, u64)) {
+    two_columns(st, e1, e2, first2)
+}
+
 /// Advances blocks `st` by column j (masks `e1`) and, one block behind, by column
 /// j + 1 (masks `e2`, from block `first2` on): block i of column j, then block i - 1
 /// of column j + 1, the latter kept in a register between the two, so the two
@@ -161,21 +184,23 @@ fn two_columns(
     e2: &[u64],
     first2: usize,
 ) -> ((u64, u64), (u64, u64)) {
-    let mut carry1 = (1u64, 0u64);
+    let n = st.len();
+    // Equal lengths up front, so that the loops below need no bounds checks.
+    let (e1, e2) = (&e1[..n], &e2[..n]);
+    let mut carry1 = st[0].advance(e1[0], (1, 0));
     let mut carry2 = (1u64, 0u64);
-    let mut prev = st[0];
-    carry1 = prev.advance(e1[0], carry1);
-    for i in 1..st.len() {
-        let mut cur = st[i];
-        carry1 = cur.advance(e1[i], carry1);
-        if i > first2 {
-            carry2 = prev.advance(e2[i - 1], carry2);
-        }
-        st[i - 1] = prev;
-        prev = cur;
+    // Blocks up to first2: column j alone; then both, block i - 1 of column
+    // j + 1 read back from where column j just left it (two loops rather than a
+    // test per block, and no block held in registers: this loop is the whole
+    // cost of an unbanded run, and spilled registers cost it 10-20%).
+    let split = (first2 + 1).min(n);
+    for i in 1..split {
+        carry1 = st[i].advance(e1[i], carry1);
     }
-    let end = st.len() - 1;
-    st[end] = prev;
+    for i in split..n {
+        carry1 = st[i].advance(e1[i], carry1);
+        carry2 = st[i - 1].advance(e2[i - 1], carry2);
+    }
     (carry1, carry2)
 }
 
