@@ -5,9 +5,9 @@
 //! [`fast_call`]), whose strings are short enough to compute without releasing
 //! the GIL, is answered here; every other call (other spellings, long strings,
 //! anything wrong) is handed unchanged to the PyO3 function, which parses, checks
-//! and raises as before. PyO3's generic argument
-//! handling costs about 10 ns per call (a loop over W1 calling `_noop`: 30 ns per
-//! call, `operator.is_`: 20 ns), a tenth of a short pair's whole time.
+//! and raises as before. PyO3's generic argument handling cost about 10 ns per
+//! call (a loop over W1 calling a PyO3 `_noop`: 30 ns per call, `operator.is_`:
+//! 20 ns), a tenth of a short pair's whole time.
 
 use super::strings::str_units;
 use super::{DETACH_CELLS, work};
