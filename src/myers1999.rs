@@ -122,17 +122,12 @@ pub(crate) fn distance<P: Unit, T: Unit>(
         }
         let (lo2, hi2) = bands(j + 1);
         let eqs2 = table.row(text[j].into(), &mut scratch2);
-        let columns = if hi1 - lo1 < WIDE_BLOCKS {
-            two_columns
+        let (st, e1, e2) = (&mut state[lo1..=hi1], &eqs1[lo1..=hi1], &eqs2[lo1..=hi1]);
+        let (carry1, mut carry2) = if hi1 - lo1 < WIDE_BLOCKS {
+            two_columns(st, e1, e2, lo2 - lo1)
         } else {
-            two_wide_columns
+            two_wide_columns(st, e1, e2, lo2 - lo1)
         };
-        let (carry1, mut carry2) = columns(
-            &mut state[lo1..=hi1],
-            &eqs1[lo1..=hi1],
-            &eqs2[lo1..=hi1],
-            lo2 - lo1,
-        );
         // Column j's carry out of its lowest block moves that block's 64th row.
         bottom = bottom + carry1.0 as usize - carry1.1 as usize;
         // The block entering with column j + 1 starts from column j's values, so
