@@ -1,7 +1,5 @@
 """Exact Levenshtein distance on code points or grapheme clusters, computed in Rust."""
 
-from importlib import metadata
-
 from .pyo3_levenshtein import (
     MAX_THREADS,
     UNICODE_VERSION,
@@ -15,11 +13,9 @@ from .pyo3_levenshtein import (
 from .pyo3_levenshtein import (
     _noop as _noop,
 )
-
-try:
-    __version__ = metadata.version("pyo3-levenshtein")
-except metadata.PackageNotFoundError:  # imported from a source tree, not installed
-    __version__ = "unknown"
+from .pyo3_levenshtein import (
+    __version__ as __version__,
+)
 
 __all__ = [
     "MAX_THREADS",

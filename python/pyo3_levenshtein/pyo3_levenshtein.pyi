@@ -14,6 +14,7 @@ __all__ = [
     "_noop",
     "UNICODE_VERSION",
     "MAX_THREADS",
+    "__version__",
 ]
 
 class _ArrowArray(Protocol):
@@ -27,6 +28,7 @@ _ArrowStrings: TypeAlias = _ArrowArray | _ArrowStream
 
 UNICODE_VERSION: str
 MAX_THREADS: int
+__version__: str
 
 def levenshtein(
     s1: str, s2: str, grapheme_segmentation: bool = False, *, max_distance: int | None = None
