@@ -11,10 +11,10 @@ from .pyo3_levenshtein import (
     nearest,
 )
 from .pyo3_levenshtein import (
-    _noop as _noop,
+    __version__ as __version__,
 )
 from .pyo3_levenshtein import (
-    __version__ as __version__,
+    _noop as _noop,
 )
 
 __all__ = [
