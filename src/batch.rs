@@ -408,8 +408,13 @@ const QUEUED: usize = usize::MAX;
 #[allow(clippy::mut_mut)] // the caller's rest of the arena moves on past the copy
 fn keep<'x>(free: &mut &'x mut [u32], ids: Units<'_>) -> &'x [u32] {
     let (head, rest) = std::mem::take(free).split_at_mut(ids.len());
-    for (i, slot) in head.iter_mut().enumerate() {
-        *slot = ids.get(i);
+    match ids {
+        // Cluster ids always come as u32: one copy.
+        Units::U32(ids) => head.copy_from_slice(ids),
+        _ => head
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, slot)| *slot = ids.get(i)),
     }
     *free = rest;
     head
