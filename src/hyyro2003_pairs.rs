@@ -580,21 +580,27 @@ mod tests {
         }
         let want: Vec<usize> = pairs.iter().map(|(a, b)| naive(a, b)).collect();
         for width in widths() {
-            let mut queue = Queue::with_width(width);
-            let mut out = vec![usize::MAX; pairs.len()];
-            for (i, (a, b)) in pairs.iter().enumerate() {
-                match queue.push(i, narrow(a), narrow(b)) {
-                    Pushed::Done(d) => out[i] = d,
-                    Pushed::Queued => {}
-                    Pushed::No => out[i] = naive(a, b),
-                }
-                if queue.is_full() {
-                    queue.flush(&mut out, usize::MAX);
-                }
-            }
-            queue.flush(&mut out, usize::MAX);
-            assert_eq!(out, want, "{width:?}");
+            assert_eq!(through_queue(width, &pairs), want, "{width:?}");
         }
+    }
+
+    /// The distances of `pairs` pushed through a queue of `width` (flushed
+    /// whenever full, and at the end); pairs it declines go to the reference.
+    fn through_queue(width: Width, pairs: &[(Vec<u32>, Vec<u32>)]) -> Vec<usize> {
+        let mut queue = Queue::with_width(width);
+        let mut out = vec![usize::MAX; pairs.len()];
+        for (i, (a, b)) in pairs.iter().enumerate() {
+            match queue.push(i, narrow(a), narrow(b)) {
+                Pushed::Done(d) => out[i] = d,
+                Pushed::Queued => {}
+                Pushed::No => out[i] = naive(a, b),
+            }
+            if queue.is_full() {
+                queue.flush(&mut out, usize::MAX);
+            }
+        }
+        queue.flush(&mut out, usize::MAX);
+        out
     }
 
     proptest! {
@@ -606,17 +612,7 @@ mod tests {
         fn queue_matches_reference(pairs in vec((side(), side()), 0..=QUEUE)) {
             let want: Vec<usize> = pairs.iter().map(|(a, b)| naive(a, b)).collect();
             for width in widths() {
-                let mut queue = Queue::with_width(width);
-                let mut out = vec![usize::MAX; pairs.len()];
-                for (i, (a, b)) in pairs.iter().enumerate() {
-                    match queue.push(i, narrow(a), narrow(b)) {
-                        Pushed::Done(d) => out[i] = d,
-                        Pushed::Queued => {}
-                        Pushed::No => out[i] = naive(a, b),
-                    }
-                }
-                queue.flush(&mut out, usize::MAX);
-                prop_assert_eq!(&out, &want);
+                prop_assert_eq!(&through_queue(width, &pairs), &want);
             }
         }
     }
