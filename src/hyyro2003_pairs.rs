@@ -346,13 +346,11 @@ mod lanes {
         use crate::with_slices;
         use std::arch::x86_64::{
             __m512i, _mm512_add_epi64, _mm512_and_si512, _mm512_andnot_si512,
-            _mm512_cmpeq_epi8_mask, _mm512_cmpeq_epi16_mask, _mm512_cmpeq_epi32_mask,
-            _mm512_cmpeq_epi64_mask, _mm512_loadu_si512, _mm512_mask_add_epi64,
-            _mm512_mask_mov_epi64, _mm512_mask_sub_epi64, _mm512_maskz_loadu_epi8,
-            _mm512_maskz_loadu_epi16, _mm512_maskz_loadu_epi32, _mm512_or_si512, _mm512_set1_epi8,
-            _mm512_set1_epi16, _mm512_set1_epi32, _mm512_set1_epi64, _mm512_setzero_si512,
-            _mm512_slli_epi64, _mm512_storeu_si512, _mm512_ternarylogic_epi64,
-            _mm512_test_epi64_mask, _mm512_testn_epi64_mask,
+            _mm512_cmpeq_epi8_mask, _mm512_cmpeq_epi64_mask, _mm512_loadu_si512,
+            _mm512_mask_add_epi64, _mm512_mask_mov_epi64, _mm512_mask_sub_epi64,
+            _mm512_maskz_loadu_epi8, _mm512_or_si512, _mm512_set1_epi8, _mm512_set1_epi64,
+            _mm512_setzero_si512, _mm512_slli_epi64, _mm512_storeu_si512,
+            _mm512_ternarylogic_epi64, _mm512_test_epi64_mask, _mm512_testn_epi64_mask,
         };
 
         const LANES: usize = 8;
@@ -379,67 +377,6 @@ mod lanes {
             }
         }
 
-        /// The mask selecting the first `n` (0..=64) elements.
-        fn first(n: usize) -> u64 {
-            if n == 0 { 0 } else { u64::MAX >> (64 - n) }
-        }
-
-        /// Masks of a UCS-2 pattern, as [`fill_latin1`] does with bytes: the
-        /// pattern in two registers of 32 units, two word compares per text unit.
-        /// (Through the AVX2 compares, W6's batches spent a third of their time here.)
-        #[target_feature(enable = "avx512f,avx512bw")]
-        fn fill_u16<T: Unit>(pattern: &[u16], text: &[T], masks: &mut Masks<LANES>, lane: usize) {
-            let m = pattern.len();
-            debug_assert!((1..=64).contains(&m));
-            let (lo, hi) = (m.min(32), m.saturating_sub(32));
-            // SAFETY: each load mask covers only units of the pattern (none when
-            // `hi` is 0); masked-off units are neither read nor able to fault.
-            let (r0, r1) = unsafe {
-                let at = pattern.as_ptr();
-                (
-                    _mm512_maskz_loadu_epi16(first(lo) as u32, at.cast()),
-                    _mm512_maskz_loadu_epi16(first(hi) as u32, at.add(lo).cast()),
-                )
-            };
-            for (row, &c) in masks.0.iter_mut().zip(text) {
-                let c: u32 = c.into();
-                row[lane] = match u16::try_from(c) {
-                    Ok(c) => {
-                        let v = _mm512_set1_epi16(c as i16);
-                        u64::from(_mm512_cmpeq_epi16_mask(r0, v))
-                            | u64::from(_mm512_cmpeq_epi16_mask(r1, v)) << 32
-                    }
-                    // A UCS-2 pattern holds no unit above U+FFFF.
-                    Err(_) => 0,
-                };
-            }
-        }
-
-        /// Masks of a UCS-4 pattern: four registers of 16 units.
-        #[target_feature(enable = "avx512f,avx512bw")]
-        fn fill_u32<T: Unit>(pattern: &[u32], text: &[T], masks: &mut Masks<LANES>, lane: usize) {
-            let m = pattern.len();
-            debug_assert!((1..=64).contains(&m));
-            // SAFETY: each load mask covers only units of the pattern (none past
-            // its end); masked-off units are neither read nor able to fault.
-            let regs: [__m512i; 4] = std::array::from_fn(|r| {
-                let start = (16 * r).min(m);
-                let n = (m - start).min(16);
-                unsafe {
-                    _mm512_maskz_loadu_epi32(first(n) as u16, pattern.as_ptr().add(start).cast())
-                }
-            });
-            for (row, &c) in masks.0.iter_mut().zip(text) {
-                let c: u32 = c.into();
-                let v = _mm512_set1_epi32(c as i32);
-                let mut mask = 0u64;
-                for (r, &reg) in regs.iter().enumerate() {
-                    mask |= u64::from(_mm512_cmpeq_epi32_mask(reg, v)) << (16 * r);
-                }
-                row[lane] = mask;
-            }
-        }
-
         /// The distances of eight queued pairs, stepped together.
         #[target_feature(enable = "avx512f,avx512bw")]
         pub(in crate::hyyro2003_pairs) fn eight(
@@ -447,16 +384,9 @@ mod lanes {
             masks: &mut Masks<LANES>,
         ) -> [usize; LANES] {
             for (lane, e) in group.iter().enumerate() {
-                with_slices!(e.pattern, e.text, |p, t| {
-                    if let Some(bytes) = Unit::as_bytes(p) {
-                        fill_latin1(bytes, t, masks, lane);
-                    } else if let Some(units) = Unit::as_u16(p) {
-                        fill_u16(units, t, masks, lane);
-                    } else if let Some(units) = Unit::as_u32(p) {
-                        fill_u32(units, t, masks, lane);
-                    } else {
-                        fill(p, t, masks, lane);
-                    }
+                with_slices!(e.pattern, e.text, |p, t| match Unit::as_bytes(p) {
+                    Some(bytes) => fill_latin1(bytes, t, masks, lane),
+                    None => fill(p, t, masks, lane),
                 });
             }
             let load = |v: [u64; LANES]| -> __m512i {
@@ -559,8 +489,8 @@ mod tests {
         assert_eq!(widths().last(), Some(&best));
     }
 
-    /// UCS-2 and UCS-4 patterns of every length that changes how many vector
-    /// registers hold them (16 or 32 units each), against texts of every width.
+    /// UCS-2 and UCS-4 patterns of every length around the mask sources' vector
+    /// sizes (16 or 32 units), against texts of every width.
     #[test]
     fn wide_patterns_across_register_boundaries_match_reference() {
         let mut pairs = Vec::new();
