@@ -186,16 +186,16 @@ unsafe fn fast_call<'a>(
 /// # Safety
 /// As for [`fast_call`].
 unsafe fn forward(
+    py: Python<'_>,
     full: &PyOnceLock<Py<PyCFunction>>,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: the GIL is held, so a token may be made; the arguments are passed
-    // on exactly as received (without PY_VECTORCALL_ARGUMENTS_OFFSET, which
-    // CPython has already stripped from `nargs`).
+    // SAFETY: the arguments are passed on exactly as received (without
+    // PY_VECTORCALL_ARGUMENTS_OFFSET, which CPython has already stripped from
+    // `nargs`).
     unsafe {
-        let py = Python::assume_attached();
         match full.get(py) {
             Some(f) => ffi::PyObject_Vectorcall(f.as_ptr(), args, nargs as usize, kwnames),
             None => {
@@ -246,7 +246,8 @@ unsafe extern "C" fn entry<E: Entry>(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: CPython's METH_FASTCALL contract; see the callees.
+    // SAFETY: CPython's METH_FASTCALL contract (the GIL is held, so a token may
+    // be made); see the callees.
     unsafe {
         let py = Python::assume_attached();
         if let Some(call) = fast_call(py, args, nargs, kwnames)
@@ -254,6 +255,6 @@ unsafe extern "C" fn entry<E: Entry>(
         {
             return ffi::PyLong_FromSize_t(d);
         }
-        forward(E::full(), args, nargs, kwnames)
+        forward(py, E::full(), args, nargs, kwnames)
     }
 }
