@@ -169,7 +169,7 @@ fn two_wide_columns(
 
 /// Advances blocks `st` by column j (masks `e1`) and, one block behind, by column
 /// j + 1 (masks `e2`, from block `first2` on): block i of column j, then block i - 1
-/// of column j + 1, the latter kept in a register between the two, so the two
+/// of column j + 1, read back from where column j just left it, so the two
 /// vertical carry chains overlap. Returns column j's carry out of its last block
 /// and column j + 1's carry into the last block (which the caller advances).
 #[inline(always)]
