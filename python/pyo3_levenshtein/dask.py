@@ -1,4 +1,4 @@
-"""Distances between two string columns of a Dask DataFrame, partition by partition.
+"""Distances between two string columns of a Dask DataFrame, partition by partition::
 
     import dask.dataframe as dd
     from pyo3_levenshtein.dask import levenshtein_partitions

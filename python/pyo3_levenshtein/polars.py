@@ -1,4 +1,4 @@
-"""The ``levenshtein`` expression namespace for Polars, registered on import.
+"""The ``levenshtein`` expression namespace for Polars, registered on import::
 
     import polars as pl
     import pyo3_levenshtein.polars  # noqa: F401  (registers the namespace)

@@ -1,4 +1,4 @@
-"""Distances inside Spark, on Arrow batches (``DataFrame.mapInArrow``).
+"""Distances inside Spark, on Arrow batches (``DataFrame.mapInArrow``)::
 
     from pyo3_levenshtein.spark import levenshtein_in_arrow
 
