@@ -1,4 +1,5 @@
-//! The core's one error type.
+//! The core's one error type. It imports nothing from the crate, so every layer
+//! may return it.
 
 use std::fmt;
 
@@ -7,8 +8,13 @@ use std::fmt;
 pub enum Error {
     /// The caller raised the stop flag (e.g. on Ctrl-C) before the work finished.
     Cancelled,
-    /// A thread count outside `1..=MAX_THREADS`.
-    InvalidThreadCount(usize),
+    /// A thread count outside `1..=max`.
+    InvalidThreadCount {
+        /// The count asked for.
+        requested: usize,
+        /// The largest count accepted.
+        max: usize,
+    },
     /// The operating system refused to start the pool's threads.
     ThreadPool(String),
 }
@@ -17,10 +23,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Cancelled => f.write_str("computation cancelled"),
-            Error::InvalidThreadCount(n) => write!(
+            Error::InvalidThreadCount { requested, max } => write!(
                 f,
-                "num_threads must be between 1 and {}, got {n}",
-                crate::batch::MAX_THREADS
+                "num_threads must be between 1 and {max}, got {requested}"
             ),
             Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
         }

@@ -6,42 +6,35 @@
 //! (Hyyrö 2003 for patterns up to 64 units, Myers 1999 blocks beyond); batches run
 //! on rayon pools and can be cancelled. The Python binding lives behind the
 //! `python` feature; without it this crate has no Python dependency.
+//!
+//! The modules form layers, and each uses only those below it:
+//!
+//! | layer | holds |
+//! |---|---|
+//! | `python` | the binding (feature `python`): converts, releases the GIL, maps errors |
+//! | `jobs` | batch, columns, matrix, nearest: many distances at once |
+//! | `kernels` | the dispatch (which kernel for which pair) and one file per algorithm |
+//! | `runtime` | thread pools and stop flags |
+//! | `text` | text units, grapheme clusters, collections of strings |
+//! | `error` | the one error type |
 
-mod distance;
 mod error;
-mod graphemes;
-mod hyyro2003;
-#[cfg(target_arch = "x86_64")]
-mod hyyro2003_band;
-mod hyyro2003_lanes;
-mod hyyro2003_pairs;
-mod matrix;
-mod mbleven2018;
-mod myers1999;
-mod myers1999_fixed;
-mod nearest;
-mod pattern_match;
-#[cfg(target_arch = "x86_64")]
-mod simd_match;
-mod stop;
-mod strings;
-mod units;
-#[cfg(target_arch = "x86_64")]
-mod wide_match;
+mod jobs;
+mod kernels;
+mod runtime;
+mod text;
 
-pub mod batch;
-pub mod columns;
-pub mod reference;
-
-pub use batch::{MAX_THREADS, levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
-pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub use error::Error;
-pub use graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
-pub use hyyro2003_lanes::Kernel;
-pub use matrix::{Parallel, available_memory, levenshtein_matrix};
-pub use nearest::nearest;
-pub use strings::Strings;
-pub use units::{Unit, Units, code_points};
+pub use jobs::batch::{levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
+pub use jobs::matrix::{available_memory, levenshtein_matrix};
+pub use jobs::nearest::nearest;
+pub use jobs::{Parallel, batch, columns};
+pub use kernels::lanes::Kernel;
+pub use kernels::{Options, levenshtein, levenshtein_with_stop, reference};
+pub use runtime::pool::MAX_THREADS;
+pub use text::graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
+pub use text::strings::Strings;
+pub use text::units::{Unit, Units, code_points};
 
 #[cfg(feature = "python")]
 mod python;

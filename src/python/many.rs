@@ -499,7 +499,7 @@ fn check_memory(dtype: &str, rows: usize, cols: usize) -> PyResult<()> {
     };
     // Reading /proc/meminfo costs ~10 us: not worth it for small matrices.
     if bytes > SMALL_MATRIX_BYTES
-        && let Some(available) = crate::matrix::available_memory()
+        && let Some(available) = crate::available_memory()
         && bytes as u64 > available
     {
         return Err(PyMemoryError::new_err(format!(

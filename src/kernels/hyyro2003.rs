@@ -14,9 +14,10 @@
 //! Cost: O(n) word operations for a text of n units; memory O(1) beyond the
 //! per-thread pattern table.
 
-use crate::pattern_match::WordTable;
-use crate::stop::Stop;
-use crate::units::Unit;
+use super::masks::PeqSink;
+use super::masks::table::WordTable;
+use crate::runtime::stop::Stop;
+use crate::text::units::Unit;
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 16;
@@ -42,14 +43,14 @@ pub(crate) fn distance<P: Unit, T: Unit>(
     {
         let steps = Steps { text, stop };
         if let Some(bytes) = P::as_bytes(pattern) {
-            return crate::simd_match::with_peq(bytes, steps);
+            return super::masks::x86_64::bytes::with_peq(bytes, steps);
         }
         if pattern.len() <= 32 || text.len() <= LONG_TEXT {
             if let Some(units) = P::as_u16(pattern) {
-                return crate::wide_match::with_peq_u16(units, steps);
+                return super::masks::x86_64::wide::with_peq_u16(units, steps);
             }
             if let Some(units) = P::as_u32(pattern) {
-                return crate::wide_match::with_peq_u32(units, steps);
+                return super::masks::x86_64::wide::with_peq_u32(units, steps);
             }
         }
     }
@@ -65,18 +66,6 @@ pub(crate) fn with_table<P: Unit, T: Unit>(
     WordTable::with(pattern, |table| {
         run(pattern.len(), text, stop, |c| table.get(c))
     })
-}
-
-/// What consumes a pattern's masks: the kernel ([`Steps`]) or the four-lane
-/// batch path's mask buffer. The mask sources (`simd_match`, `wide_match`) build
-/// a `peq` closure inside their target-feature functions and hand it to
-/// `consume`, which is inlined there, so the closure's vector code is compiled
-/// with the features the source checked for.
-pub(crate) trait PeqSink {
-    type Out;
-    /// Runs with `peq(c)`, the mask of the pattern (`m` units) positions holding `c`;
-    /// bits above `m` may hold anything.
-    fn consume(self, m: usize, peq: impl Fn(u32) -> u64) -> Self::Out;
 }
 
 /// The kernel as a [`PeqSink`]: steps `text` through the pattern.
@@ -134,7 +123,7 @@ pub(crate) fn run<T: Unit>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
 

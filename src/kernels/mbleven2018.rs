@@ -15,7 +15,7 @@
 //! Cost: O(models · (m + n)) unit comparisons, at most 7 models (k = 3, d = 0);
 //! no table, no allocation. Lengths that differ by more than k cost O(1).
 
-use crate::units::Unit;
+use crate::text::units::Unit;
 
 /// One model, up to 3 operations of 2 bits each, the first in the lowest bits;
 /// 0 marks the end of the model.
@@ -138,7 +138,7 @@ fn scan<A: Unit, B: Unit>(a: &[A], b: &[B], mut m: Model, limit: usize) -> usize
 #[cfg(test)]
 mod tests {
     use super::{MODELS, distance};
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
     use proptest::sample::Index;

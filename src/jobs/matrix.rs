@@ -1,7 +1,7 @@
 //! All-pairs distances: a `queries x choices` matrix.
 //!
 //! Queries of 1..=64 units are sorted by length and packed into SIMD lanes
-//! ([`crate::hyyro2003_lanes`]), as narrow as the longest query of a group allows;
+//! ([`crate::kernels::lanes::hyyro2003_lanes`]), as narrow as the longest query of a group allows;
 //! each choice is then the text of every group, one table row per text unit. The
 //! symbols of all queries get small ids once, and each choice is translated to
 //! those ids once, so a group's table is a dense array and the inner loop does one
@@ -11,12 +11,13 @@
 //! Cost: O(n) vector steps per (group, choice of n units): for W1-like strings
 //! about `queries / lanes` groups times the total length of the choices.
 
-use crate::batch::{pool, run_interruptible};
-use crate::distance::{Options, levenshtein_with_stop};
+use super::Parallel;
 use crate::error::Error;
-use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
-use crate::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
-use crate::units::Units;
+use crate::kernels::dispatch::{Options, levenshtein_with_stop};
+use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::runtime::pool::{pool, run_interruptible};
+use crate::text::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
+use crate::text::units::Units;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -25,24 +26,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// Choices per task: enough work to amortise a group's table, few enough that
 /// every thread gets many tasks.
 const CHOICES_PER_TASK: usize = 2048;
-
-/// How the work is run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Parallel {
-    /// Threads, as for [`crate::levenshtein_batch`].
-    pub threads: Option<usize>,
-    /// The lane kernel ([`Kernel::best`] unless testing another).
-    pub kernel: Kernel,
-}
-
-impl Default for Parallel {
-    fn default() -> Self {
-        Parallel {
-            threads: None,
-            kernel: Kernel::best(),
-        }
-    }
-}
 
 /// Symbol -> id (1..) for the symbols of the queries; 0 for any other symbol.
 struct SymbolIds {
@@ -261,7 +244,7 @@ impl<T> LaneJob for GroupTask<'_, T> {
 /// Distances between every query and every choice, written row by row into
 /// `out` (`queries.count() * choices.count()` cells) through `convert`; distances
 /// above `options.max_distance` are written as `max_distance + 1`. `poll` runs
-/// on the calling thread while it waits (see [`crate::batch::run_interruptible`]).
+/// on the calling thread while it waits (see [`crate::jobs::batch::run_interruptible`]).
 ///
 /// ```
 /// use pyo3_levenshtein::{levenshtein_matrix, Options, Parallel, Units};

@@ -6,7 +6,7 @@
 //! more than a few bytes per pattern character (rapidfuzz's block table spends
 //! 2 KiB per 64 pattern characters whatever the alphabet).
 
-use crate::units::Unit;
+use crate::text::units::Unit;
 use std::cell::RefCell;
 
 /// Slots in the map of one-word tables: a pattern of at most 64 symbols keeps

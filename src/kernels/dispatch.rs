@@ -7,23 +7,25 @@
 //! |---------------------------------------------|---------------------------------------------|----------------------|
 //! | n - m > k                                   | none: k + 1 (length difference bound)       | O(1)                 |
 //! | m = 0                                       | none: n                                     | O(1)                 |
-//! | k <= 2, or k = 3 and n > 64 (but not m > 64 with AVX2) | [mbleven](crate::mbleven2018)  | O(m + n) per model   |
-//! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::hyyro2003)              | O(m)                 |
-//! | m <= 64                                     | [Hyyrö 2003](crate::hyyro2003)              | O(n)                 |
-//! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits one or two words (k <= 127), AVX2 | [Hyyrö 2003, diagonal band](crate::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
-//! | 64 < m <= 512, no bound, or a bound k >= m/2 | [Myers 1999, 2..=8 blocks unrolled](crate::myers1999_fixed) | O(⌈m/64⌉ · n) |
-//! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::myers1999) | O(min(k, m)/64 · n) |
+//! | k <= 2, or k = 3 and n > 64 (but not m > 64 with AVX2) | [mbleven](crate::kernels::mbleven2018)  | O(m + n) per model   |
+//! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::kernels::hyyro2003)              | O(m)                 |
+//! | m <= 64                                     | [Hyyrö 2003](crate::kernels::hyyro2003)              | O(n)                 |
+//! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits one or two words (k <= 127), AVX2 | [Hyyrö 2003, diagonal band](crate::kernels::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
+//! | 64 < m <= 512, no bound, or a bound k >= m/2 | [Myers 1999, 2..=8 blocks unrolled](crate::kernels::myers1999_fixed) | O(⌈m/64⌉ · n) |
+//! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::kernels::myers1999) | O(min(k, m)/64 · n) |
 //! | m > 512, no bound                           | the diagonal band with k = 63, then 127, then Myers 1999 with the band doubled from 256 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
 
 #[cfg(target_arch = "x86_64")]
-use crate::hyyro2003_band;
-use crate::pattern_match::BlockTable;
-use crate::stop::Stop;
-use crate::units::{Unit, Units, common_affixes};
-use crate::{graphemes, hyyro2003, mbleven2018, myers1999, myers1999_fixed, with_slices};
+use super::hyyro2003_band;
+use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed};
+use crate::kernels::masks::table::BlockTable;
+use crate::runtime::stop::Stop;
+use crate::text::graphemes;
+use crate::text::units::{Unit, Units, common_affixes};
+use crate::with_slices;
 use std::sync::atomic::AtomicBool;
 
 /// What to compare, and how far to look.

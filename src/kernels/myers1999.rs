@@ -19,11 +19,11 @@
 //!
 //! Cost: O(min(k, m)/64 · n) word operations (O(⌈m/64⌉·n) without a useful bound);
 //! memory: the pattern table (at most 8 bytes per pattern unit, see
-//! [`crate::pattern_match::BlockTable`]) plus 24 bytes per block.
+//! [`crate::kernels::masks::table::BlockTable`]) plus 24 bytes per block.
 
-use crate::pattern_match::BlockTable;
-use crate::stop::Stop;
-use crate::units::Unit;
+use crate::kernels::masks::table::BlockTable;
+use crate::runtime::stop::Stop;
+use crate::text::units::Unit;
 
 /// Cells (pattern units × text units) processed between two looks at the stop flag.
 const STOP_CHECK_CELLS: usize = 1 << 22;

@@ -13,7 +13,7 @@
 //! (and of Python's `regex` `\X`) for a GCB=Other character, while the ids keep the
 //! original code points.
 
-use crate::units::Units;
+use crate::text::units::Units;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -1,7 +1,7 @@
 //! Hyyrö 2003 on several pairs at once, one pair per 64-bit lane of a vector:
 //! four with AVX2, eight with AVX-512.
 //!
-//! The one-word kernel ([`crate::hyyro2003`], after H. Hyyrö, "A bit-vector
+//! The one-word kernel ([`crate::kernels::hyyro2003`], after H. Hyyrö, "A bit-vector
 //! algorithm for computing Levenshtein and Damerau edit distances", Nordic Journal
 //! of Computing 10(1), 2003) spends about seven dependent word operations per text
 //! unit, so on short strings it waits on its own chain far more than it computes.
@@ -19,9 +19,9 @@
 //! pattern and a text of 1..=64 units (n the shorter). The vector width is chosen
 //! at run time; CPUs without AVX2 take the one-word kernel pair by pair.
 
-use crate::hyyro2003;
-use crate::stop::Stop;
-use crate::units::Units;
+use crate::kernels::hyyro2003;
+use crate::runtime::stop::Stop;
+use crate::text::units::Units;
 use crate::with_slices;
 
 /// Longest pattern or text a lane takes: one 64-bit word.
@@ -29,6 +29,12 @@ pub(crate) const MAX_LEN: usize = 64;
 /// Pairs queued before they are sorted and run; the batch runner flushes at the
 /// end of each chunk too.
 pub(crate) const QUEUE: usize = 64;
+
+/// Whether short pairs with bound `max_distance` belong in the lanes: bounds up
+/// to 2 take mbleven pair by pair, which beats the lanes there.
+pub(crate) fn lanes_for(max_distance: Option<usize>) -> bool {
+    max_distance.is_none_or(|k| k > 2)
+}
 
 /// The vector the lanes live in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +104,7 @@ impl<'a> Queue<'a> {
     /// are stripped, fit a word and neither is empty; returns its distance at once
     /// when stripping settled it, and gives the pair back when it does not fit.
     pub(crate) fn push(&mut self, slot: usize, a: Units<'a>, b: Units<'a>) -> Pushed {
-        let (prefix, suffix) = with_slices!(a, b, |x, y| crate::units::common_affixes(x, y));
+        let (prefix, suffix) = with_slices!(a, b, |x, y| crate::text::units::common_affixes(x, y));
         let a = a.slice(prefix, a.len() - suffix);
         let b = b.slice(prefix, b.len() - suffix);
         if a.is_empty() || b.is_empty() {
@@ -217,9 +223,9 @@ fn one(e: &Entry<'_>) -> usize {
 #[cfg(target_arch = "x86_64")]
 mod lanes {
     use super::{Entry, MAX_LEN};
-    use crate::hyyro2003::PeqSink;
-    use crate::units::Unit;
-    use crate::{simd_match, wide_match};
+    use crate::kernels::masks::PeqSink;
+    use crate::kernels::masks::x86_64::{bytes, wide};
+    use crate::text::units::Unit;
 
     /// masks[j][lane]: the pattern mask of the lane's text unit j. Rows past a
     /// lane's text keep whatever an earlier group left there (see the module docs).
@@ -259,11 +265,11 @@ mod lanes {
     ) {
         let sink = Fill { text, masks, lane };
         if let Some(bytes) = P::as_bytes(pattern) {
-            simd_match::with_peq(bytes, sink);
+            bytes::with_peq(bytes, sink);
         } else if let Some(units) = P::as_u16(pattern) {
-            wide_match::with_peq_u16(units, sink);
+            wide::with_peq_u16(units, sink);
         } else if let Some(units) = P::as_u32(pattern) {
-            wide_match::with_peq_u32(units, sink);
+            wide::with_peq_u32(units, sink);
         }
     }
 
@@ -277,7 +283,7 @@ mod lanes {
 
     pub(super) mod avx2 {
         use super::{Masks, fill, per_lane};
-        use crate::hyyro2003_pairs::Entry;
+        use crate::kernels::lanes::hyyro2003_pairs::Entry;
         use crate::with_slices;
         use std::arch::x86_64::{
             __m256i, _mm256_add_epi64, _mm256_and_si256, _mm256_andnot_si256, _mm256_blendv_epi8,
@@ -289,7 +295,7 @@ mod lanes {
 
         /// The distances of four queued pairs, stepped together.
         #[target_feature(enable = "avx2")]
-        pub(in crate::hyyro2003_pairs) fn four(
+        pub(in crate::kernels::lanes::hyyro2003_pairs) fn four(
             group: &[&Entry<'_>; LANES],
             masks: &mut Masks<LANES>,
         ) -> [usize; LANES] {
@@ -313,7 +319,7 @@ mod lanes {
             for row in &masks.0[..columns] {
                 // SAFETY: reads the four u64 of `row`.
                 let eq = unsafe { _mm256_loadu_si256(row.as_ptr().cast()) };
-                // The one-word step of crate::hyyro2003::run, lane by lane:
+                // The one-word step of crate::kernels::hyyro2003::run, lane by lane:
                 // x = eq | vn; s = (eq & vp) + vp; not_hp = (s | eq | vp) & !vn;
                 // hn = vp & (!s | eq) = vp & !(s & !eq).
                 let x = _mm256_or_si256(eq, vn);
@@ -341,8 +347,8 @@ mod lanes {
 
     pub(super) mod avx512 {
         use super::{Masks, fill, per_lane};
-        use crate::hyyro2003_pairs::Entry;
-        use crate::units::Unit;
+        use crate::kernels::lanes::hyyro2003_pairs::Entry;
+        use crate::text::units::Unit;
         use crate::with_slices;
         use std::arch::x86_64::{
             __m512i, _mm512_add_epi64, _mm512_and_si512, _mm512_andnot_si512,
@@ -379,7 +385,7 @@ mod lanes {
 
         /// The distances of eight queued pairs, stepped together.
         #[target_feature(enable = "avx512f,avx512bw")]
-        pub(in crate::hyyro2003_pairs) fn eight(
+        pub(in crate::kernels::lanes::hyyro2003_pairs) fn eight(
             group: &[&Entry<'_>; LANES],
             masks: &mut Masks<LANES>,
         ) -> [usize; LANES] {
@@ -439,7 +445,7 @@ mod lanes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
 

@@ -1,8 +1,8 @@
 //! Collections of strings for the one-to-many and all-pairs jobs, and their
 //! preparation for grapheme mode.
 
-use crate::graphemes::shared_cluster_ids;
-use crate::units::Units;
+use crate::text::graphemes::shared_cluster_ids;
+use crate::text::units::Units;
 
 /// A random-access collection of strings (a slice of [`Units`], or any columnar
 /// store that can lend one string at a time).

@@ -15,7 +15,7 @@
 //! at most k + 1 diagonals. Bit b of column j is row j - A + b. Cells outside are
 //! over-estimated (+1 entering the band's top row from above, +1 below its bottom
 //! row), which never lowers a cell, so every cell of value <= k on a path to
-//! (m, n) is exact (see [`crate::myers1999`]). Rows above row 0 are the virtual
+//! (m, n) is exact (see [`crate::kernels::myers1999`]). Rows above row 0 are the virtual
 //! rows D[i][j] = j - i (i <= 0) of a consistent extension of the matrix, whose
 //! values do not depend on their masks; rows below m never feed rows above. So
 //! mask bits outside the pattern may hold anything, and the window can be read
@@ -26,16 +26,16 @@
 //! early exit, since a cell of that diagonal of true value <= k would be exact.
 //!
 //! Masks come from AVX2 compares of the pattern window against the broadcast
-//! text unit (32, 64 or 128 lanes, after [`crate::simd_match`] and
-//! [`crate::wide_match`]): no table to build, so a run that exits after a few
+//! text unit (32, 64 or 128 lanes, after [`crate::kernels::masks::x86_64::bytes`] and
+//! [`crate::kernels::masks::x86_64::wide`]): no table to build, so a run that exits after a few
 //! columns costs only those columns.
 //!
 //! Cost: O(n) word operations (twice that for k >= 64) for a text of n units,
 //! plus 1 to 16 vector compares per column for the mask; memory: two padded
 //! copies of the pattern's ends on the stack (192 or 384 units each).
 
-use crate::stop::Stop;
-use crate::units::Unit;
+use crate::runtime::stop::Stop;
+use crate::text::units::Unit;
 use std::arch::x86_64::{
     __m256i, _mm256_cmpeq_epi8, _mm256_cmpeq_epi16, _mm256_cmpeq_epi32, _mm256_loadu_si256,
     _mm256_movemask_epi8, _mm256_packs_epi16, _mm256_packs_epi32, _mm256_permute4x64_epi64,
@@ -185,7 +185,7 @@ impl<W: Word> Kernel<W> {
                 // bit b + 1; the new bottom row enters at +1 (an over-estimate).
                 let p = (vp >> 1) | (W::ONE << (W::BITS - 1));
                 let nv = vn >> 1;
-                // Hyyrö's step as in crate::hyyro2003::run, s = (Eq & VP) + VP.
+                // Hyyrö's step as in crate::kernels::hyyro2003::run, s = (Eq & VP) + VP.
                 let x = eq | nv;
                 let s = (eq & p).wrapping_add(p);
                 let hp = nv | !(s | eq | p);
@@ -391,7 +391,7 @@ fn avx2_u32<T: Unit>(pattern: &[u32], text: &[T], k: usize, stop: Stop<'_>) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
 

@@ -5,22 +5,23 @@
 //! length difference exceeds the bound: `max_distance`, or the k-th best distance
 //! found so far (shared by the workers through an atomic, each keeping its own
 //! k best). A query of 1..=64 units is the pattern of every lane of
-//! [`crate::hyyro2003_lanes`], its match table built once per worker, with a
+//! [`crate::kernels::lanes::hyyro2003_lanes`], its match table built once per worker, with a
 //! different choice in each lane (the choices of a batch are sorted by length so
 //! the lanes stay full); other queries, and choices too long for a lane batch,
 //! go through the bounded pairwise dispatcher ([`crate::levenshtein_with_stop`]).
 //!
 //! Cost: O(n) lane steps per choice of n units that is not pruned.
 
-use crate::batch::{POLL_INTERVAL, pool, run_interruptible};
-use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
-use crate::graphemes::{ids_against, intern_query};
-use crate::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
-use crate::matrix::Parallel;
-use crate::pattern_match::WordTable;
-use crate::strings::{INLINE_STEPS, Prepared, Strings, total_len};
-use crate::units::Units;
+use crate::jobs::Parallel;
+use crate::kernels::dispatch::{Options, levenshtein_with_stop};
+use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::kernels::masks::table::WordTable;
+use crate::runtime::pool::{pool, run_interruptible};
+use crate::runtime::stop::POLL_INTERVAL;
+use crate::text::graphemes::{ids_against, intern_query};
+use crate::text::strings::{INLINE_STEPS, Prepared, Strings, total_len};
+use crate::text::units::Units;
 use rayon::prelude::*;
 use std::cell::Cell;
 use std::collections::BinaryHeap;

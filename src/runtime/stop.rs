@@ -7,10 +7,12 @@
 //! memory (a thread's stack, TLS and allocator arena) on a computation whose own
 //! footprint is about as large.
 
-use crate::batch::POLL_INTERVAL;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How often a waiting caller runs its poll callback (e.g. to look for Ctrl-C).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(20);
 
 /// What the kernels look at between runs of work (every few thousand columns).
 #[derive(Clone, Copy)]
@@ -82,7 +84,6 @@ impl<'a> Asker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn the_callback_is_asked_at_most_once_per_interval_and_yes_sticks() {

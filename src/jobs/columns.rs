@@ -14,11 +14,11 @@
 //! the output (4 bytes per pair plus a validity bit) is written in place by blocks
 //! of [`BLOCK`] pairs, each located by index.
 
-use crate::batch::{pool, run_interruptible};
-use crate::distance::{Options, levenshtein_with_stop};
 use crate::error::Error;
-use crate::hyyro2003_pairs::{Pushed, Queue};
-use crate::units::Units;
+use crate::kernels::dispatch::{Options, levenshtein_with_stop};
+use crate::kernels::lanes::hyyro2003_pairs::{self, Pushed, Queue};
+use crate::runtime::pool::{pool, run_interruptible};
+use crate::text::units::Units;
 use rayon::prelude::*;
 use std::fmt;
 use std::sync::Mutex;
@@ -391,7 +391,7 @@ fn side_len(side: Side<'_, '_>) -> Option<usize> {
 
 /// Distances between `a[i]` and `b[i]` for every `i` (or between `a[i]` and the
 /// scalar `b`), null where either element is null, computed on `threads` threads
-/// (see [`crate::batch`] for the policy). `poll` runs on the calling thread while
+/// (see [`crate::jobs::batch`] for the policy). `poll` runs on the calling thread while
 /// it waits; returning true cancels.
 ///
 /// ```
@@ -438,7 +438,7 @@ pub fn levenshtein_columns(
         }
     };
     // Grapheme mode segments pair by pair first.
-    let lanes = !options.grapheme_segmentation && crate::batch::lanes_for(options);
+    let lanes = !options.grapheme_segmentation && hyyro2003_pairs::lanes_for(options.max_distance);
     let cap = options
         .max_distance
         .map_or(usize::MAX, |k| k.saturating_add(1));
@@ -548,7 +548,7 @@ mod tests {
         let got = run(&a, Side::Scalar(Units::U32(&b))).unwrap();
         let want: Vec<u32> = words
             .iter()
-            .map(|w| crate::reference::naive(&crate::code_points(w), &b) as u32)
+            .map(|w| crate::kernels::reference::naive(&crate::code_points(w), &b) as u32)
             .collect();
         assert_eq!(got.values, want);
         assert_eq!(got.validity, None);

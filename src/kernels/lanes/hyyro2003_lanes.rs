@@ -3,7 +3,7 @@
 //!
 //! H. Hyyrö, "A bit-vector algorithm for computing Levenshtein and Damerau edit
 //! distances", Nordic Journal of Computing 10(1), 2003; the step is the one of
-//! [`crate::hyyro2003::run`]. Lanes share nothing, so a vector of L lanes of w bits
+//! [`crate::kernels::hyyro2003::run`]. Lanes share nothing, so a vector of L lanes of w bits
 //! advances L DP columns (patterns of at most w units) per text unit with the same
 //! dozen instructions one column costs. The lane width follows the longest pattern
 //! (8, 16, 32 or 64 bits), so short patterns fill more lanes; the vector width
@@ -149,7 +149,7 @@ impl<W: Word, const L: usize> Lanes<W, L> {
     }
 }
 
-/// Myers' step on one column (see [`crate::hyyro2003::run`]): the new (VP, VN).
+/// Myers' step on one column (see [`crate::kernels::hyyro2003::run`]): the new (VP, VN).
 #[inline(always)]
 fn advance<W: Word>(e: W, p: W, n: W) -> (W, W) {
     let x = e | n;
@@ -307,7 +307,7 @@ unsafe fn avx512<J: LaneJob>(width: Width, job: J) -> J::Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
 

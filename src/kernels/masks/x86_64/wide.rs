@@ -16,14 +16,14 @@
 //! out in pattern order without any shuffle. AVX2 is detected at run time; the
 //! fallback is SSE2 (in the x86-64 baseline), whose packs are in order anyway.
 //! Padding lanes hold 0 and may match a NUL text unit; that only sets mask bits
-//! above the pattern, which the kernel ignores (see [`crate::hyyro2003::run`]).
+//! above the pattern, which the kernel ignores (see [`crate::kernels::hyyro2003::run`]).
 //!
 //! Cost: O(n) for a text of n units; set-up is zeroing a 128- or 256-byte array
 //! and copying the pattern in. Per text unit AVX2 spends about 9 vector
 //! instructions per 32 pattern units (UCS-4) or 4 (UCS-2), SSE2 about twice that;
 //! a text unit's mask costs the same whatever the pattern's alphabet.
 
-use crate::hyyro2003::PeqSink;
+use crate::kernels::masks::PeqSink;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi16, _mm_cmpeq_epi32, _mm_loadu_si128, _mm_movemask_epi8,
     _mm_packs_epi16, _mm_packs_epi32, _mm_set1_epi16, _mm_set1_epi32, _mm256_cmpeq_epi16,
@@ -203,10 +203,10 @@ pub(crate) fn sse2_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hyyro2003::{Steps, with_table};
-    use crate::reference::naive;
-    use crate::stop::Stop;
-    use crate::units::Unit;
+    use crate::kernels::hyyro2003::{Steps, with_table};
+    use crate::kernels::reference::naive;
+    use crate::runtime::stop::Stop;
+    use crate::text::units::Unit;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
@@ -367,7 +367,7 @@ mod tests {
             p in vec(u32_unit(), 1..=64),
             edits in vec((any::<prop::sample::Index>(), u32_unit(), 0u8..3), 0..8),
         ) {
-            let t = crate::reference::edited(&p, edits);
+            let t = crate::kernels::reference::edited(&p, edits);
             check_u32(&p, &t)?;
             let p16: Vec<u16> = p.iter().map(|&c| c as u16).collect();
             check_u16(&p16, &t)?;

@@ -4,7 +4,7 @@
 //! G. Myers, "A fast bit-vector algorithm for approximate string matching based on
 //! dynamic programming", JACM 46(3), 1999, §4 (blocks), with the boundary
 //! condition of H. Hyyrö 2003 for the distance between whole strings: the same
-//! step as [`crate::myers1999`], but every block of every column is computed, so
+//! step as [`crate::kernels::myers1999`], but every block of every column is computed, so
 //! there is no band to follow, and with N known the column's blocks are an
 //! unrolled sequence whose state (2N words) stays in registers. Out-of-order
 //! execution then overlaps the next column's first blocks with this column's
@@ -13,11 +13,11 @@
 //! two-column staggering does by hand.
 //!
 //! Cost: O(N·n) word operations for a text of n units, plus the pattern table
-//! ([`crate::pattern_match::BlockTable`]).
+//! ([`crate::kernels::masks::table::BlockTable`]).
 
-use crate::pattern_match::BlockTable;
-use crate::stop::Stop;
-use crate::units::Unit;
+use crate::kernels::masks::table::BlockTable;
+use crate::runtime::stop::Stop;
+use crate::text::units::Unit;
 
 /// Text units processed between two looks at the stop flag.
 const STOP_CHECK_INTERVAL: usize = 1 << 14;
@@ -133,7 +133,7 @@ fn run<const N: usize, T: Unit>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::naive;
+    use crate::kernels::reference::naive;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
@@ -193,7 +193,7 @@ mod tests {
             p in length().prop_flat_map(|m| vec(unit(), m)),
             edits in vec((any::<prop::sample::Index>(), unit(), 0u8..3), 0..20),
         ) {
-            let t = crate::reference::edited(&p, edits);
+            let t = crate::kernels::reference::edited(&p, edits);
             prop_assert_eq!(distance(&p, &t, Stop::Never), Some(naive(&p, &t)));
         }
     }

@@ -8,12 +8,12 @@
 //! kernel's serial chain. AVX2 (32 bytes per compare) is used when the CPU has it,
 //! detected at run time; otherwise SSE2, which every x86-64 CPU has (16 bytes).
 //! Padding bytes past the pattern compare equal to NUL, which only sets mask bits
-//! above the pattern, which the kernel ignores (see [`crate::hyyro2003::run`]).
+//! above the pattern, which the kernel ignores (see [`crate::kernels::hyyro2003::run`]).
 //!
 //! Cost: O(1) per text unit, with no set-up; the masks go to a [`PeqSink`] (the
 //! kernel, or the four-lane batch path's buffer).
 
-use crate::hyyro2003::PeqSink;
+use crate::kernels::masks::PeqSink;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
     _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set_m128i,
@@ -28,7 +28,7 @@ pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
         // SAFETY: the CPU supports AVX2 (checked just above).
         return unsafe { avx2_in_place(pattern, sink) };
     }
-    let padded = crate::wide_match::padded(pattern);
+    let padded = crate::kernels::masks::x86_64::wide::padded(pattern);
     if has_avx2 {
         // SAFETY: the CPU supports AVX2 (checked just above).
         unsafe { avx2(&padded, pattern.len(), sink) }
@@ -140,9 +140,9 @@ pub(crate) fn sse2<S: PeqSink>(padded: &[u8; 64], m: usize, sink: S) -> S::Out {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hyyro2003::{Steps, with_table};
-    use crate::reference::naive;
-    use crate::stop::Stop;
+    use crate::kernels::hyyro2003::{Steps, with_table};
+    use crate::kernels::reference::naive;
+    use crate::runtime::stop::Stop;
     use proptest::collection::vec;
     use proptest::prelude::*;
 

@@ -1,0 +1,37 @@
+//! The jobs: many distances at once, each run on a pool and cancellable.
+//!
+//! Uses [`crate::kernels`] (the dispatch for single pairs, the lanes for many
+//! short ones), [`crate::runtime`] (pools, stop flags) and [`crate::text`]; only
+//! the binding above calls it. Later jobs (alignment, index, join) belong here.
+//!
+//! - `batch`: a list of pairs, distances in input order.
+//! - `columns`: two Arrow string columns (or a column and a scalar), row by row.
+//! - `matrix`: every query against every choice.
+//! - `nearest`: the k closest choices to one query.
+//!
+//! `nearest` borrows `matrix`'s helpers; no job is used by one it uses.
+
+use crate::kernels::lanes::Kernel;
+
+pub mod batch;
+pub mod columns;
+pub(crate) mod matrix;
+pub(crate) mod nearest;
+
+/// How the work is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parallel {
+    /// Threads, as for [`crate::levenshtein_batch`].
+    pub threads: Option<usize>,
+    /// The lane kernel ([`Kernel::best`] unless testing another).
+    pub kernel: Kernel,
+}
+
+impl Default for Parallel {
+    fn default() -> Self {
+        Parallel {
+            threads: None,
+            kernel: Kernel::best(),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Text as the kernels read it: code units as CPython stores them, grapheme
+//! clusters interned to ids, and collections of strings.
+//!
+//! The bottom layer: it uses nothing else in the crate.
+//!
+//! - `units`: [`Unit`](units::Unit) (`u8`, `u16`, `u32`), [`Units`](units::Units) and
+//!   the common prefix and suffix that every dispatch strips first.
+//! - `graphemes`: UAX #29 extended grapheme clusters turned into integer ids.
+//! - `strings`: the [`Strings`](strings::Strings) trait over a collection of strings
+//!   (a Python list, an Arrow column) and its once-per-job preparation.
+
+pub(crate) mod graphemes;
+pub(crate) mod strings;
+pub(crate) mod units;
