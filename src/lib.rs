@@ -38,3 +38,8 @@ pub use text::units::{Unit, Units, code_points};
 
 #[cfg(feature = "python")]
 mod python;
+
+// The Rust examples of the documentation site run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/how-it-works.md")]
+struct HowItWorksExamples;
