@@ -4,7 +4,10 @@
 //! point, see [`Units`]), so every Python `str` — lone surrogates, NUL and astral
 //! characters included — has an exact distance. The kernels are bit-parallel
 //! (Hyyrö 2003 for patterns up to 64 units, Myers 1999 blocks beyond); batches run
-//! on rayon pools and can be cancelled. The Python binding lives behind the
+//! on rayon pools and can be cancelled. Weighted costs ([`levenshtein_weighted`])
+//! reduce to the unit-cost kernels, to a bit-parallel LCS (Hyyrö 2004) when a
+//! substitution costs at least a deletion plus an insertion, and otherwise to a
+//! banded Wagner-Fischer in SSE2 lanes. The Python binding lives behind the
 //! `python` feature; without it this crate has no Python dependency.
 //!
 //! The modules form layers, and each uses only those below it:
@@ -30,7 +33,10 @@ pub use jobs::matrix::{available_memory, levenshtein_matrix};
 pub use jobs::nearest::nearest;
 pub use jobs::{Parallel, batch, columns};
 pub use kernels::lanes::Kernel;
-pub use kernels::{Options, levenshtein, levenshtein_with_stop, reference};
+pub use kernels::{
+    Options, Weights, levenshtein, levenshtein_weighted, levenshtein_weighted_with_stop,
+    levenshtein_with_stop, reference,
+};
 pub use runtime::pool::MAX_THREADS;
 pub use text::graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
 pub use text::strings::Strings;

@@ -17,13 +17,17 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Top-level modules, highest first; each may use only modules of a lower rank.
 TOP = {"python": 5, "jobs": 4, "kernels": 3, "runtime": 2, "text": 1, "error": 0}
-# Inside kernels/: the dispatch and the lanes above the algorithms, the
+# Inside kernels/: the weighted entry above the unit-cost dispatch (it hands
+# it unit weights), the dispatch and the lanes above the algorithms, the
 # algorithms above the mask sources.
 KERNELS = {
+    "weighted": 4,
     "dispatch": 3,
     "lanes": 3,
     "hyyro2003": 2,
     "hyyro2003_band": 2,
+    "lcs_hyyro2004": 2,
+    "wagner_fischer_weighted": 2,
     "mbleven2018": 2,
     "myers1999": 2,
     "myers1999_fixed": 2,

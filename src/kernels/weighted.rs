@@ -1,0 +1,212 @@
+//! Weighted Levenshtein distance: the entry that picks a kernel for the weights.
+//!
+//! Costs as rapidfuzz defines them: `insert` for each unit of `b` missing from
+//! `a`, `delete` for each unit of `a` missing from `b`, `substitute` for a unit of
+//! `a` replaced by a different one of `b`. First the weights are divided by their
+//! greatest common divisor g (every path's cost divides by g, and the bound k
+//! becomes ⌊k/g⌋, since g·d <= k exactly when d <= ⌊k/g⌋); then, with m and n the
+//! lengths left after stripping the common prefix and suffix:
+//!
+//! | weights (after dividing by g)           | kernel                                              | cost               |
+//! |-----------------------------------------|-----------------------------------------------------|--------------------|
+//! | insert = delete = 0                     | none: 0 (any string becomes any other for free)     | O(1)               |
+//! | (1, 1, 1)                               | the unit-cost [dispatch](crate::kernels::dispatch), times g | see there  |
+//! | length-difference cost above the bound  | none: k + 1                                         | O(1)               |
+//! | substitute = 0                          | none: the length-difference cost                    | O(1)               |
+//! | substitute >= insert + delete (InDel)   | [bit-parallel LCS](crate::kernels::lcs_hyyro2004): (m - L)·delete + (n - L)·insert | O(⌈min(m, n)/64⌉·max(m, n)) |
+//! | anything else                           | [Wagner-Fischer, banded, 8 rows per SSE2 step](crate::kernels::wagner_fischer_weighted) | O(m·n), O(min(m, n)·k) with a bound |
+//!
+//! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
+//! convention); without a bound, a distance past `usize::MAX` is reported as
+//! `usize::MAX`. Weights may be anything up to `usize::MAX`: every sum is
+//! computed in u128 or saturates, so nothing overflows.
+
+use super::dispatch::code_points;
+use super::{lcs_hyyro2004, wagner_fischer_weighted};
+use crate::runtime::stop::Stop;
+use crate::text::units::{Unit, Units, common_affixes};
+use crate::with_slices;
+use std::sync::atomic::AtomicBool;
+
+/// The cost of each edit, as in rapidfuzz's `weights=(insert, delete, substitute)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Weights {
+    /// A unit of the second string missing from the first.
+    pub insert: usize,
+    /// A unit of the first string missing from the second.
+    pub delete: usize,
+    /// A unit of the first string replaced by a different one of the second.
+    pub substitute: usize,
+}
+
+impl Default for Weights {
+    /// Unit costs: the plain Levenshtein distance.
+    fn default() -> Self {
+        Weights {
+            insert: 1,
+            delete: 1,
+            substitute: 1,
+        }
+    }
+}
+
+/// The cheapest sum of `weights` that turns `a` into `b`, or `max_distance + 1`
+/// if it exceeds `max_distance`.
+///
+/// ```
+/// use pyo3_levenshtein::{levenshtein_weighted, Units, Weights};
+/// let (a, b) = (Units::U8(b"kitten"), Units::U8(b"sitting"));
+/// let indel = Weights { insert: 1, delete: 1, substitute: 2 };
+/// assert_eq!(levenshtein_weighted(a, b, indel, None), 5);
+/// assert_eq!(levenshtein_weighted(a, b, indel, Some(3)), 4);
+/// let w = Weights { insert: 1, delete: 2, substitute: 1 };
+/// assert_eq!(levenshtein_weighted(a, b, w, None), 3);
+/// ```
+#[must_use]
+pub fn levenshtein_weighted(
+    a: Units<'_>,
+    b: Units<'_>,
+    weights: Weights,
+    max_distance: Option<usize>,
+) -> usize {
+    match with_stop(a, b, weights, max_distance, Stop::Never) {
+        Some(d) => d,
+        None => unreachable!("Stop::Never is never raised"),
+    }
+}
+
+/// Like [`levenshtein_weighted`], but gives up with `None` soon after `stop` becomes true.
+#[must_use]
+pub fn levenshtein_weighted_with_stop(
+    a: Units<'_>,
+    b: Units<'_>,
+    weights: Weights,
+    max_distance: Option<usize>,
+    stop: &AtomicBool,
+) -> Option<usize> {
+    with_stop(a, b, weights, max_distance, Stop::Flag(stop))
+}
+
+/// [`levenshtein_weighted_with_stop`] for any kind of [`Stop`].
+pub(crate) fn with_stop(
+    a: Units<'_>,
+    b: Units<'_>,
+    weights: Weights,
+    max_distance: Option<usize>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let Weights {
+        insert,
+        delete,
+        substitute,
+    } = weights;
+    if insert == 0 && delete == 0 {
+        return Some(0);
+    }
+    let k = max_distance.unwrap_or(usize::MAX);
+    let g = gcd(gcd(insert, delete), substitute);
+    let w = [insert / g, delete / g, substitute / g];
+    let kg = k / g;
+    let d = if w == [1, 1, 1] {
+        code_points(a, b, kg, stop)?
+    } else {
+        with_slices!(a, b, |x, y| slices(x, y, w, kg, stop))?
+    };
+    // d is min(distance / g, ⌊k/g⌋ + 1), saturated; above ⌊k/g⌋ means above k.
+    Some(if d > kg {
+        k.saturating_add(1)
+    } else {
+        d.saturating_mul(g)
+    })
+}
+
+/// `min(distance, k + 1)` for weights `[insert, delete, substitute]` with a
+/// positive `insert + delete` that are not all 1.
+fn slices<A: Unit, B: Unit>(
+    a: &[A],
+    b: &[B],
+    [ins, del, sub]: [usize; 3],
+    k: usize,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let cap = k.saturating_add(1);
+    let saturate = |d: u128| if d > k as u128 { cap } else { d as usize };
+    // Every path spends at least the length difference on insertions (or
+    // deletions); stripping common affixes keeps that difference, so this
+    // bound needs no scan of either string.
+    let (m, n) = (a.len() as u128, b.len() as u128);
+    let floor = if n >= m {
+        (n - m) * ins as u128
+    } else {
+        (m - n) * del as u128
+    };
+    // Free substitutions align any two strings at the cost of their length difference.
+    if floor > k as u128 || sub == 0 {
+        return Some(saturate(floor));
+    }
+    let (prefix, suffix) = common_affixes(a, b);
+    let (a, b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    if a.is_empty() || b.is_empty() {
+        return Some(saturate(floor));
+    }
+    if sub as u128 >= ins as u128 + del as u128 {
+        // A substitution costs no less than a deletion and an insertion, so some
+        // cheapest path has none: it keeps a common subsequence and deletes and
+        // inserts the rest, and the longest one (L) is cheapest. A bound asks
+        // for (m - L)·delete + (n - L)·insert <= k, i.e. L >= ⌈(m·delete +
+        // n·insert - k) / (insert + delete)⌉, which narrows the LCS kernel's band.
+        let (m, n) = (a.len() as u128, b.len() as u128);
+        let per_unit = ins as u128 + del as u128;
+        let all = m * del as u128 + n * ins as u128;
+        let need = if all > k as u128 {
+            usize::try_from((all - k as u128).div_ceil(per_unit)).unwrap_or(usize::MAX)
+        } else {
+            0
+        };
+        let l = lcs_hyyro2004::length(a, b, need, stop)? as u128;
+        return Some(saturate(all - l * per_unit));
+    }
+    wagner_fischer_weighted::distance(a, b, ins, del, sub, k, stop)
+}
+
+/// Greatest common divisor, `gcd(0, x) = x`: Stein's binary algorithm, as a
+/// division costs about as much as a short pair's whole distance.
+fn gcd(x: usize, y: usize) -> usize {
+    if x == 0 || y == 0 {
+        return x | y;
+    }
+    let shift = (x | y).trailing_zeros();
+    let (mut x, mut y) = (x >> x.trailing_zeros(), y >> y.trailing_zeros());
+    while x != y {
+        if x > y {
+            (x, y) = (y, x);
+        }
+        y -= x;
+        y >>= y.trailing_zeros();
+    }
+    x << shift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcd_of_zero_is_the_other() {
+        assert_eq!(gcd(0, 6), 6);
+        assert_eq!(gcd(6, 0), 6);
+        assert_eq!(gcd(0, 0), 0);
+    }
+
+    #[test]
+    fn gcd_matches_euclid() {
+        fn euclid(x: usize, y: usize) -> usize {
+            if y == 0 { x } else { euclid(y, x % y) }
+        }
+        for x in (0..200).chain([usize::MAX, usize::MAX - 1, 1 << 63, 3 << 40]) {
+            for y in (0..200).chain([usize::MAX, 1 << 62, 6 << 40]) {
+                assert_eq!(gcd(x, y), euclid(x, y), "{x} {y}");
+            }
+        }
+    }
+}
