@@ -7,16 +7,16 @@
 //!
 //! | file | algorithm | used for |
 //! |---|---|---|
-//! | [`weighted`] | which kernel runs for which weights, lengths and bound | weighted costs |
+//! | [`weighted`] | which kernel runs for which weights (unit weights: the dispatch) | weighted costs |
 //! | [`dispatch`] | the table of which kernel runs for which lengths and bound | every pair |
-//! | [`reference`] | Wagner-Fischer, full matrix | the tests' oracle |
+//! | [`reference`] | Wagner-Fischer (unit and weighted costs) and the LCS table, full matrix | the tests' oracles |
 //! | [`hyyro2003`] | Hyyrö 2003, one 64-bit word | patterns up to 64 units |
 //! | [`hyyro2003_band`] | Hyyrö 2003 on a diagonal band (AVX2, x86-64) | bounded long pairs |
 //! | [`myers1999`] | Myers 1999 blocks, banded | long patterns |
 //! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=512 units |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
-//! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length, one word or blocks | InDel weights |
-//! | [`wagner_fischer_weighted`] | Wagner-Fischer by rows, banded by the bound | other weights |
+//! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled, or blocks on a band | InDel weights |
+//! | [`wagner_fischer_weighted`] | Wagner-Fischer banded by the bound: 8 rows per SSE2 step (Wozniak 1997), or row by row | other weights |
 //! | [`masks`] | pattern-match masks: tables, and SIMD compares on x86-64 | the kernels above |
 //! | [`lanes`] | many pairs or patterns side by side in vector lanes | batches, matrices, nearest |
 //!
