@@ -35,7 +35,7 @@ pub use jobs::{Parallel, batch, columns};
 pub use kernels::lanes::Kernel;
 pub use kernels::{
     Options, Weights, levenshtein, levenshtein_weighted, levenshtein_weighted_with_stop,
-    levenshtein_with_stop, reference,
+    levenshtein_with_stop, reference, scores,
 };
 pub use runtime::pool::MAX_THREADS;
 pub use text::graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};

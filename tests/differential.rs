@@ -82,6 +82,7 @@ fn random_cases_match_the_reference_with_and_without_bounds() {
         let options = Options {
             grapheme_segmentation: false,
             max_distance: bound,
+            ..Options::default()
         };
         let want = bound.map_or(d, |k| d.min(k + 1));
         assert_eq!(

@@ -71,10 +71,12 @@ fn golden_cases_match_in_both_modes_and_all_widths() {
             let cp = Options {
                 grapheme_segmentation: false,
                 max_distance: None,
+                ..Options::default()
             };
             let gc = Options {
                 grapheme_segmentation: true,
                 max_distance: None,
+                ..Options::default()
             };
             assert_eq!(levenshtein(x, y, cp), want_cp, "code points: {line:?}");
             assert_eq!(levenshtein(x, y, gc), want_gc, "graphemes: {line:?}");

@@ -54,7 +54,7 @@ proptest! {
     #[test]
     fn grapheme_distance_matches_reference_over_clusters(a in hard_string(30), b in hard_string(30)) {
         let want = naive_clusters(&a, &b);
-        let gc = Options { grapheme_segmentation: true, max_distance: None };
+        let gc = Options { grapheme_segmentation: true, max_distance: None, ..Options::default() };
         prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), gc), want);
         prop_assert_eq!(levenshtein(Units::U32(&b), Units::U32(&a), gc), want);
     }
@@ -68,6 +68,7 @@ fn long_grapheme_strings_cross_the_word_boundary() {
     let gc = Options {
         grapheme_segmentation: true,
         max_distance: None,
+        ..Options::default()
     };
     assert_eq!(
         levenshtein(Units::U32(&a), Units::U32(&b), gc),

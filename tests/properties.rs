@@ -3,11 +3,16 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 use pyo3_levenshtein::reference::naive;
-use pyo3_levenshtein::{Options, Units, levenshtein, levenshtein_batch};
+use pyo3_levenshtein::{Options, Units, Weights, levenshtein, levenshtein_batch};
 
 const CP: Options = Options {
     grapheme_segmentation: false,
     max_distance: None,
+    weights: Weights {
+        insert: 1,
+        delete: 1,
+        substitute: 1,
+    },
 };
 
 /// Symbols from a tiny alphabet (long runs, many ties) or anywhere in `max`.
@@ -193,6 +198,7 @@ fn bounded(k: usize) -> Options {
     Options {
         grapheme_segmentation: false,
         max_distance: Some(k),
+        ..Options::default()
     }
 }
 

@@ -21,6 +21,8 @@ TOP = {"python": 5, "jobs": 4, "kernels": 3, "runtime": 2, "text": 1, "error": 0
 # it unit weights), the dispatch and the lanes above the algorithms, the
 # algorithms above the mask sources.
 KERNELS = {
+    "scores": 6,
+    "distance": 5,
     "weighted": 4,
     "dispatch": 3,
     "lanes": 3,

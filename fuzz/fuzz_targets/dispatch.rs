@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let options = Options {
         grapheme_segmentation: false,
         max_distance: bound,
+        ..Options::default()
     };
     assert_eq!(levenshtein(Units::U32(&wa), Units::U32(&wb), options), want);
     let narrow: Vec<u8> = wa.iter().map(|&c| c as u8).collect();

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
-use crate::kernels::{Options, code_points, with_stop};
+use crate::kernels::{Options, units, with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::{Asker, Stop};
 use crate::text::graphemes::{all_simple, with_cluster_ids_of};
@@ -88,7 +88,7 @@ fn fill_chunk<'a>(
     options: Options,
     stop: &AtomicBool,
 ) -> Option<()> {
-    let lanes = hyyro2003_pairs::lanes_for(options.max_distance);
+    let lanes = options.unit_weights() && hyyro2003_pairs::lanes_for(options.max_distance);
     if options.grapheme_segmentation && lanes {
         // Grapheme mode interns each pair's clusters into per-thread buffers that
         // the next pair reuses; pairs short enough for the lanes keep a copy in
@@ -128,7 +128,8 @@ fn fill_chunk_in<'a>(
 ) -> Option<()> {
     let k = options.max_distance.unwrap_or(usize::MAX);
     let cap = k.saturating_add(1);
-    let lanes = hyyro2003_pairs::lanes_for(options.max_distance);
+    let lanes = options.unit_weights() && hyyro2003_pairs::lanes_for(options.max_distance);
+    let w = options.weights;
     let mut free = arena;
     let mut queue = Queue::new();
     for (j, slot) in chunk.iter_mut().enumerate() {
@@ -142,17 +143,17 @@ fn fill_chunk_in<'a>(
                 match queue.push(j, a, b) {
                     Pushed::Done(d) => *slot = d.min(cap),
                     Pushed::Queued => {}
-                    Pushed::No => *slot = code_points(a, b, k, stop.into())?,
+                    Pushed::No => *slot = units(a, b, w, k, stop.into())?,
                 }
             } else {
-                *slot = code_points(a, b, k, stop.into())?;
+                *slot = units(a, b, w, k, stop.into())?;
             }
             continue;
         }
         let simple = (all_simple(a), all_simple(b));
         let d = with_cluster_ids_of(a, b, simple, |ia, ib| {
             if !lanes || ia.len() > MAX_LEN || ib.len() > MAX_LEN {
-                return code_points(ia, ib, k, stop.into());
+                return units(ia, ib, w, k, stop.into());
             }
             // A simple string is its own id sequence: keep the original.
             let ia = if simple.0 {

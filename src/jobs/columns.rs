@@ -15,8 +15,8 @@
 //! of [`BLOCK`] pairs, each located by index.
 
 use crate::error::Error;
-use crate::kernels::dispatch::{Options, levenshtein_with_stop};
 use crate::kernels::lanes::hyyro2003_pairs::{self, Pushed, Queue};
+use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::text::units::Units;
 use rayon::prelude::*;
@@ -259,6 +259,8 @@ pub enum ColumnError {
     Utf8 { which: Which, index: usize },
     /// Element `index` of column `which` is too long for a UInt32 distance.
     TooLong { which: Which, index: usize },
+    /// The weighted distance of pair `index` does not fit a UInt32.
+    Overflow { index: usize },
     /// A thread-count, pool or cancellation error from the batch machinery.
     Core(Error),
 }
@@ -280,6 +282,10 @@ impl fmt::Display for ColumnError {
             ColumnError::TooLong { which, index } => write!(
                 f,
                 "{which}[{index}] is longer than 4294967295 bytes, too long for a UInt32 distance"
+            ),
+            ColumnError::Overflow { index } => write!(
+                f,
+                "the weighted distance of pair {index} exceeds 4294967295, too large for a UInt32 distance"
             ),
             ColumnError::Core(e) => e.fmt(f),
         }
@@ -438,7 +444,17 @@ pub fn levenshtein_columns(
         }
     };
     // Grapheme mode segments pair by pair first.
-    let lanes = !options.grapheme_segmentation && hyyro2003_pairs::lanes_for(options.max_distance);
+    let lanes = !options.grapheme_segmentation
+        && options.unit_weights()
+        && hyyro2003_pairs::lanes_for(options.max_distance);
+    // Unit-cost distances never exceed the longer length, which was checked to
+    // fit in u32; weighted ones may not fit.
+    let fit = |d: usize, index: usize| {
+        u32::try_from(d).ok().or_else(|| {
+            report(index, ColumnError::Overflow { index });
+            None
+        })
+    };
     let cap = options
         .max_distance
         .map_or(usize::MAX, |k| k.saturating_add(1));
@@ -472,7 +488,7 @@ pub fn levenshtein_columns(
                                     }
                                 }
                                 Pushed::No => {
-                                    out[k] = levenshtein_with_stop(x, y, options, &stop)? as u32;
+                                    out[k] = fit(levenshtein_with_stop(x, y, options, &stop)?, i)?;
                                 }
                             }
                             continue;
@@ -481,9 +497,7 @@ pub fn levenshtein_columns(
                             .and_then(|x| element(b, Which::B, i, &mut sb).map(|y| x.zip(y)));
                         match pair {
                             Ok(Some((x, y))) => {
-                                // Lengths were checked to fit in u32, and a distance
-                                // never exceeds the longer length.
-                                out[k] = levenshtein_with_stop(x, y, options, &stop)? as u32;
+                                out[k] = fit(levenshtein_with_stop(x, y, options, &stop)?, i)?;
                                 valid[k / 8] |= 1 << (k % 8);
                             }
                             Ok(None) => nulls += 1,

@@ -13,8 +13,8 @@
 
 use super::Parallel;
 use crate::error::Error;
-use crate::kernels::dispatch::{Options, levenshtein_with_stop};
 use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::text::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
 use crate::text::units::Units;
@@ -299,7 +299,12 @@ where
         <= INLINE_STEPS;
     let work = || {
         let (queries, choices) = prepare(queries, choices, options.grapheme_segmentation);
-        let lens: Vec<usize> = (0..rows).map(|i| queries.get(i).len()).collect();
+        // The lanes compute unit costs: with other weights every query goes
+        // pairwise (a length of 0 keeps it out of the lanes).
+        let unit = options.unit_weights();
+        let lens: Vec<usize> = (0..rows)
+            .map(|i| if unit { queries.get(i).len() } else { 0 })
+            .collect();
         let groups = groups(&lens, kernel);
         let mut symbols = SymbolIds::new();
         let mut query_ids = vec![Vec::new(); rows];
@@ -322,7 +327,7 @@ where
             .collect();
         let pairwise = Options {
             grapheme_segmentation: false,
-            max_distance: options.max_distance,
+            ..options
         };
         let task = |t: usize| {
             let chunk_of = |c: usize| c * CHOICES_PER_TASK..((c + 1) * CHOICES_PER_TASK).min(cols);

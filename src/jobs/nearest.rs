@@ -14,9 +14,9 @@
 
 use crate::error::Error;
 use crate::jobs::Parallel;
-use crate::kernels::dispatch::{Options, levenshtein_with_stop};
 use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::kernels::masks::table::WordTable;
+use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::POLL_INTERVAL;
 use crate::text::graphemes::{ids_against, intern_query};
@@ -129,7 +129,12 @@ fn nearest_u32<C: Strings + ?Sized>(
         k,
         bound: AtomicUsize::new(options.max_distance.unwrap_or(usize::MAX)),
         next: AtomicUsize::new(0),
-        order: order(query.get(0).len(), &choices, options.max_distance),
+        order: order(
+            query.get(0).len(),
+            &choices,
+            options.max_distance.map(|k| diff_bound(k, options)),
+        ),
+        options,
         found: Mutex::new(Vec::new()),
         stop: &stop,
     };
@@ -393,6 +398,18 @@ struct Scan<'a, S: Strings + ?Sized> {
     /// Every worker's results, as (distance, index).
     found: Mutex<Vec<(usize, usize)>>,
     stop: &'a AtomicBool,
+    /// The weights of the distance (the lanes compute unit costs only).
+    options: Options,
+}
+
+/// The largest length difference a choice within `bound` may have: each unit of
+/// difference costs at least the cheaper of an insertion and a deletion (1 for
+/// unit costs), so nothing is pruned when one of them is free.
+fn diff_bound(bound: usize, options: Options) -> usize {
+    match options.weights.insert.min(options.weights.delete) {
+        0 => usize::MAX,
+        w => bound / w,
+    }
 }
 
 /// A worker's best results so far: a max-heap of (distance, index), at most k.
@@ -430,7 +447,7 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
     fn work<X: LongChoices>(&self, kernel: Kernel, long: X) {
         let mut best = Best::new(self.k);
         let m = self.query.len();
-        if (1..=64).contains(&m) {
+        if (1..=64).contains(&m) && self.options.unit_weights() {
             let lanes = |table: &WordTable| {
                 let job = Batches {
                     scan: self,
@@ -481,7 +498,7 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
         // bound only falls: once that key exceeds the bound, so do all the rest.
         let first = self.choices.len_of(*chunk.first()? as usize);
         let key = first.abs_diff(self.query.len()).min(SORTED_DIFFS + 1);
-        if key > self.bound.load(Ordering::Relaxed) {
+        if key > diff_bound(self.bound.load(Ordering::Relaxed), self.options) {
             self.next.store(all, Ordering::Relaxed);
             return None;
         }
@@ -491,7 +508,8 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
     /// Whether choice `i` may still be among the results.
     #[inline]
     fn viable(&self, len: usize) -> bool {
-        len.abs_diff(self.query.len()) <= self.bound.load(Ordering::Relaxed)
+        len.abs_diff(self.query.len())
+            <= diff_bound(self.bound.load(Ordering::Relaxed), self.options)
     }
 
     fn record(&self, best: &mut Best, d: usize, i: usize) {
@@ -512,6 +530,7 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
         let options = Options {
             grapheme_segmentation: false,
             max_distance: (bound != usize::MAX).then_some(bound),
+            weights: self.options.weights,
         };
         match levenshtein_with_stop(self.query, c, options, self.stop) {
             Some(d) => {

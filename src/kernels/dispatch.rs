@@ -1,4 +1,6 @@
-//! The dispatching entry point: picks the kernel for each pair of strings.
+//! The unit-cost dispatch: picks the kernel for each pair of unit sequences.
+//!
+//! [`crate::kernels::distance`] calls it after segmenting graphemes, for unit weights.
 //!
 //! After stripping the common prefix and suffix (m <= n are the remaining lengths,
 //! k the bound, `usize::MAX` without one):
@@ -23,63 +25,8 @@ use super::hyyro2003_band;
 use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed};
 use crate::kernels::masks::table::BlockTable;
 use crate::runtime::stop::Stop;
-use crate::text::graphemes;
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
-use std::sync::atomic::AtomicBool;
-
-/// What to compare, and how far to look.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Compare extended grapheme clusters (UAX #29) instead of code points.
-    pub grapheme_segmentation: bool,
-    /// Report distances above this bound as `bound + 1`, and spend less time on them.
-    pub max_distance: Option<usize>,
-}
-
-/// Levenshtein distance between two strings given as code points, or
-/// `max_distance + 1` if it exceeds `options.max_distance`.
-///
-/// ```
-/// use pyo3_levenshtein::{levenshtein, Options, Units};
-/// let a: Vec<u32> = "kitten".chars().map(u32::from).collect();
-/// let b: Vec<u32> = "sitting".chars().map(u32::from).collect();
-/// assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), Options::default()), 3);
-/// let bounded = Options { max_distance: Some(1), ..Options::default() };
-/// assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded), 2);
-/// ```
-#[must_use]
-pub fn levenshtein(a: Units<'_>, b: Units<'_>, options: Options) -> usize {
-    match with_stop(a, b, options, Stop::Never) {
-        Some(d) => d,
-        None => unreachable!("Stop::Never is never raised"),
-    }
-}
-
-/// Like [`levenshtein`], but gives up with `None` soon after `stop` becomes true.
-#[must_use]
-pub fn levenshtein_with_stop(
-    a: Units<'_>,
-    b: Units<'_>,
-    options: Options,
-    stop: &AtomicBool,
-) -> Option<usize> {
-    with_stop(a, b, options, Stop::Flag(stop))
-}
-
-/// [`levenshtein_with_stop`] for any kind of [`Stop`].
-pub(crate) fn with_stop(
-    a: Units<'_>,
-    b: Units<'_>,
-    options: Options,
-    stop: Stop<'_>,
-) -> Option<usize> {
-    let k = options.max_distance.unwrap_or(usize::MAX);
-    if options.grapheme_segmentation {
-        return graphemes::with_cluster_ids(a, b, |ia, ib| code_points(ia, ib, k, stop));
-    }
-    code_points(a, b, k, stop)
-}
 
 /// Distance between two unit sequences, comparing units as code points, capped at `k + 1`.
 pub(crate) fn code_points(a: Units<'_>, b: Units<'_>, k: usize, stop: Stop<'_>) -> Option<usize> {

@@ -2,11 +2,13 @@
 //! for each pair.
 //!
 //! Uses [`crate::text`] (the units a kernel reads) and [`crate::runtime::stop`]
-//! (the flag long kernels look at); the jobs above call [`dispatch`] for single
-//! pairs and [`lanes`] for many short ones.
+//! (the flag long kernels look at); the jobs above call [`distance`] (and
+//! [`scores`]) for single pairs and [`lanes`] for many short ones.
 //!
 //! | file | algorithm | used for |
 //! |---|---|---|
+//! | [`scores`] | similarity and normalized scores (rapidfuzz's definitions and cut-offs) | scores |
+//! | [`distance`] | the entry for one pair under `Options`: graphemes, then unit or other weights | every pair |
 //! | [`weighted`] | which kernel runs for which weights (unit weights: the dispatch) | weighted costs |
 //! | [`dispatch`] | the table of which kernel runs for which lengths and bound | every pair |
 //! | [`reference`] | Wagner-Fischer (unit and weighted costs) and the LCS table, full matrix | the tests' oracles |
@@ -20,10 +22,11 @@
 //! | [`masks`] | pattern-match masks: tables, and SIMD compares on x86-64 | the kernels above |
 //! | [`lanes`] | many pairs or patterns side by side in vector lanes | batches, matrices, nearest |
 //!
-//! Within this folder the arrows point one way: `weighted` -> `dispatch` -> the
-//! algorithm files -> `masks`; `lanes` -> `hyyro2003` -> `masks`.
+//! Within this folder the arrows point one way: `scores` -> `distance` ->
+//! `weighted` -> `dispatch` -> the algorithm files -> `masks`; `lanes` -> `hyyro2003` -> `masks`.
 
 pub(crate) mod dispatch;
+pub(crate) mod distance;
 pub(crate) mod hyyro2003;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod hyyro2003_band;
@@ -34,9 +37,10 @@ pub(crate) mod mbleven2018;
 pub(crate) mod myers1999;
 pub(crate) mod myers1999_fixed;
 pub mod reference;
+pub mod scores;
 pub(crate) mod wagner_fischer_weighted;
 pub(crate) mod weighted;
 
-pub use dispatch::{Options, levenshtein, levenshtein_with_stop};
-pub(crate) use dispatch::{code_points, with_stop};
+pub use distance::{Options, levenshtein, levenshtein_with_stop};
+pub(crate) use distance::{units, with_stop};
 pub use weighted::{Weights, levenshtein_weighted, levenshtein_weighted_with_stop};

@@ -412,6 +412,7 @@ pub(super) fn levenshtein_arrow(
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
+        ..Options::default()
     };
     if a.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(

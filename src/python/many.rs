@@ -291,6 +291,7 @@ pub(super) fn nearest(
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
+        ..Options::default()
     };
     if k.is_none() && max_distance.is_none() {
         return Err(PyValueError::new_err(
@@ -413,6 +414,7 @@ pub(super) fn levenshtein_matrix<'py>(
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
+        ..Options::default()
     };
     let parallel = Parallel {
         threads: args::num_threads(num_threads)?,

@@ -56,6 +56,7 @@ fn levenshtein(
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
+        ..Options::default()
     };
     let (a, b) = (units(s1)?, units(s2)?);
     let cells = work(a.len(), b.len(), options);
@@ -92,6 +93,7 @@ fn levenshtein_batch(
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
+        ..Options::default()
     };
     let pairs = pairs::Pairs::read(pairs)?;
     let (view, len) = (pairs.view(), pairs.len());
