@@ -102,7 +102,7 @@ pub(crate) fn with_maximum(
 ) -> Option<(usize, usize)> {
     let w = options.weights;
     let run = |x: Units<'_>, y: Units<'_>| {
-        let maximum = super::scores::maximum(x.len(), y.len(), w);
+        let maximum = w.maximum(x.len(), y.len());
         let d = units(x, y, w, bound(maximum), stop)?;
         Some((d, maximum))
     };

@@ -34,15 +34,7 @@ const IMPRECISION: f64 = 1e-5;
 /// ```
 #[must_use]
 pub fn maximum(len1: usize, len2: usize, w: Weights) -> usize {
-    let (l1, l2) = (len1 as u128, len2 as u128);
-    let (ins, del, sub) = (w.insert as u128, w.delete as u128, w.substitute as u128);
-    let all = l1 * del + l2 * ins;
-    let replace = if l1 >= l2 {
-        l2 * sub + (l1 - l2) * del
-    } else {
-        l1 * sub + (l2 - l1) * ins
-    };
-    usize::try_from(all.min(replace)).unwrap_or(usize::MAX)
+    w.maximum(len1, len2)
 }
 
 /// Distance over maximum, in [0, 1]; 0.0 when the maximum is 0 (both empty, or

@@ -50,6 +50,23 @@ impl Default for Weights {
     }
 }
 
+impl Weights {
+    /// The largest distance between strings of `len1` and `len2` units under
+    /// these weights (see [`crate::kernels::scores::maximum`]).
+    #[must_use]
+    pub fn maximum(&self, len1: usize, len2: usize) -> usize {
+        let (l1, l2) = (len1 as u128, len2 as u128);
+        let (ins, del, sub) = (self.insert as u128, self.delete as u128, self.substitute as u128);
+        let all = l1 * del + l2 * ins;
+        let replace = if l1 >= l2 {
+            l2 * sub + (l1 - l2) * del
+        } else {
+            l1 * sub + (l2 - l1) * ins
+        };
+        usize::try_from(all.min(replace)).unwrap_or(usize::MAX)
+    }
+}
+
 /// The cheapest sum of `weights` that turns `a` into `b`, or `max_distance + 1`
 /// if it exceeds `max_distance`.
 ///
