@@ -56,7 +56,11 @@ impl Weights {
     #[must_use]
     pub fn maximum(&self, len1: usize, len2: usize) -> usize {
         let (l1, l2) = (len1 as u128, len2 as u128);
-        let (ins, del, sub) = (self.insert as u128, self.delete as u128, self.substitute as u128);
+        let (ins, del, sub) = (
+            self.insert as u128,
+            self.delete as u128,
+            self.substitute as u128,
+        );
         let all = l1 * del + l2 * ins;
         let replace = if l1 >= l2 {
             l2 * sub + (l1 - l2) * del
