@@ -28,7 +28,9 @@ mod runtime;
 mod text;
 
 pub use error::Error;
-pub use jobs::batch::{levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
+pub use jobs::batch::{
+    levenshtein_batch, levenshtein_batch_by, levenshtein_batch_map_by, levenshtein_interruptible,
+};
 pub use jobs::matrix::{available_memory, levenshtein_matrix};
 pub use jobs::nearest::nearest;
 pub use jobs::{Parallel, batch, columns};

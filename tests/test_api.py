@@ -102,7 +102,7 @@ def test_levenshtein_pickles_by_name_and_keeps_its_signature(lev):
     assert pickle.loads(pickle.dumps(lev.levenshtein)) is lev.levenshtein
     assert pickle.loads(pickle.dumps(lev._noop)) is lev._noop
     assert str(inspect.signature(lev.levenshtein)) == (
-        "(s1, s2, grapheme_segmentation=False, *, max_distance=None)"
+        "(s1, s2, grapheme_segmentation=False, *, max_distance=None, weights=None)"
     )
     assert lev.levenshtein.__name__ == "levenshtein"
     assert lev.levenshtein.__doc__.startswith("Levenshtein distance between two strings.")

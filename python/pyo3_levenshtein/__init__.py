@@ -9,6 +9,9 @@ from .pyo3_levenshtein import (
     levenshtein_batch,
     levenshtein_matrix,
     nearest,
+    normalized_distance,
+    normalized_similarity,
+    similarity,
 )
 from .pyo3_levenshtein import (
     __version__ as __version__,
@@ -27,4 +30,7 @@ __all__ = [
     "levenshtein_batch",
     "levenshtein_matrix",
     "nearest",
+    "normalized_distance",
+    "normalized_similarity",
+    "similarity",
 ]

@@ -1,5 +1,5 @@
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, TypeAlias, final
+from typing import Any, Literal, Protocol, TypeAlias, final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +11,9 @@ __all__ = [
     "DistanceArray",
     "levenshtein_matrix",
     "nearest",
+    "normalized_distance",
+    "normalized_similarity",
+    "similarity",
     "_noop",
     "UNICODE_VERSION",
     "MAX_THREADS",
@@ -30,8 +33,16 @@ UNICODE_VERSION: str
 MAX_THREADS: int
 __version__: str
 
+# (insert, delete, substitute): the cost of each edit, ints >= 0.
+_Weights: TypeAlias = tuple[int, int, int] | Sequence[int]
+
 def levenshtein(
-    s1: str, s2: str, grapheme_segmentation: bool = False, *, max_distance: int | None = None
+    s1: str,
+    s2: str,
+    grapheme_segmentation: bool = False,
+    *,
+    max_distance: int | None = None,
+    weights: _Weights | None = None,
 ) -> int:
     """Levenshtein distance between two strings.
 
@@ -39,23 +50,94 @@ def levenshtein(
     character is a Unicode code point (astral characters, NUL and lone surrogates
     included), or an extended grapheme cluster if grapheme_segmentation is true.
     No normalisation is applied. With max_distance (an int >= 0), a distance above
-    it is returned as max_distance + 1, and found faster.
+    it is returned as max_distance + 1, and found faster. weights (insert, delete,
+    substitute), ints >= 0, give each edit its cost, as in rapidfuzz: (1, 1, 2) is
+    the InDel distance.
     """
 
+@overload
 def levenshtein_batch(
     pairs: Iterable[tuple[str, str] | Sequence[str]],
     num_threads: int | None = None,
     grapheme_segmentation: bool = False,
     *,
     max_distance: int | None = None,
-) -> list[int]:
+    weights: _Weights | None = None,
+    normalized: Literal[False] = False,
+) -> list[int]: ...
+@overload
+def levenshtein_batch(
+    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    num_threads: int | None = None,
+    grapheme_segmentation: bool = False,
+    *,
+    max_distance: None = None,
+    weights: _Weights | None = None,
+    normalized: Literal[True],
+) -> list[float]: ...
+@overload
+def levenshtein_batch(
+    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    num_threads: int | None = None,
+    grapheme_segmentation: bool = False,
+    *,
+    max_distance: int | None = None,
+    weights: _Weights | None = None,
+    normalized: bool = False,
+) -> list[int] | list[float]:
     """Levenshtein distances of many pairs of strings, computed in parallel.
 
     pairs is an iterable of (str, str) tuples or lists; the results come in the
     same order. The work runs on a thread pool with the GIL released: num_threads
     None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
     an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
-    max_distance applies to every pair, as in levenshtein.
+    max_distance and weights apply to every pair, as in levenshtein. With
+    normalized=True the results are normalized distances (floats, as
+    normalized_distance returns them; max_distance is then not allowed).
+    """
+
+def normalized_distance(
+    s1: str,
+    s2: str,
+    *,
+    weights: _Weights | None = None,
+    grapheme_segmentation: bool = False,
+    score_cutoff: float | None = None,
+) -> float:
+    """Levenshtein distance divided by the largest distance the two lengths allow.
+
+    The result is in [0, 1]: 0.0 for equal strings (and for two empty ones), 1.0
+    when nothing is shared. With weights (insert, delete, substitute), the
+    distance and the maximum are weighted. With score_cutoff (a float in [0, 1]),
+    a result above it is returned as 1.0, and found faster.
+    """
+
+def normalized_similarity(
+    s1: str,
+    s2: str,
+    *,
+    weights: _Weights | None = None,
+    grapheme_segmentation: bool = False,
+    score_cutoff: float | None = None,
+) -> float:
+    """One minus normalized_distance: 1.0 for equal strings, 0.0 when nothing is shared.
+
+    With score_cutoff (a float in [0, 1]), a result below it is returned as 0.0,
+    and found faster. weights and grapheme_segmentation as in normalized_distance.
+    """
+
+def similarity(
+    s1: str,
+    s2: str,
+    *,
+    weights: _Weights | None = None,
+    grapheme_segmentation: bool = False,
+    score_cutoff: int | None = None,
+) -> int:
+    """The largest distance the two lengths allow minus the Levenshtein distance.
+
+    With score_cutoff (an int >= 0), a result below it is returned as 0, and
+    found faster. weights and grapheme_segmentation as in normalized_distance.
     """
 
 @final
@@ -106,6 +188,7 @@ def nearest(
     max_distance: int | None = None,
     grapheme_segmentation: bool = False,
     num_threads: int | None = None,
+    weights: _Weights | None = None,
 ) -> list[tuple[int, int]]:
     """The choices nearest to a query, best first.
 
@@ -126,6 +209,7 @@ def levenshtein_matrix(
     grapheme_segmentation: bool = False,
     num_threads: int | None = None,
     dtype: str | npt.DTypeLike = "uint32",
+    weights: _Weights | None = None,
 ) -> npt.NDArray[np.integer[Any]]:
     """Levenshtein distances between every query and every choice, as a NumPy array.
 

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
 use crate::kernels::{Options, units, with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
-use crate::runtime::stop::{Asker, Stop};
+use crate::runtime::stop::asking;
 use crate::text::graphemes::{all_simple, with_cluster_ids_of};
 use crate::text::units::Units;
 use rayon::prelude::*;
@@ -210,13 +210,51 @@ pub fn levenshtein_interruptible(
     a: Units<'_>,
     b: Units<'_>,
     options: Options,
-    mut poll: impl FnMut() -> bool,
+    poll: impl FnMut() -> bool,
 ) -> Result<usize, Error> {
-    let asker = Asker::new(&mut poll);
-    match with_stop(a, b, options, Stop::Ask(&asker)) {
-        Some(d) if !asker.said_yes() => Ok(d),
-        _ => Err(Error::Cancelled),
+    asking(poll, |stop| with_stop(a, b, options, stop))
+}
+
+/// `score(a, b, stop)` of pairs `0..len` produced by `pair(i)`, in input order,
+/// on `threads` threads: for the scores that the lanes do not compute (the
+/// normalized distances), one pair at a time.
+///
+/// # Errors
+/// As [`levenshtein_batch`].
+pub fn levenshtein_batch_map_by<'a, T: Send + Copy + Default>(
+    len: usize,
+    pair: impl Fn(usize) -> (Units<'a>, Units<'a>) + Sync,
+    score: impl Fn(Units<'a>, Units<'a>, &AtomicBool) -> Option<T> + Sync,
+    threads: Option<usize>,
+    poll: impl FnMut() -> bool,
+) -> Result<Vec<T>, Error> {
+    let pool = pool(threads)?;
+    if len == 0 {
+        return Ok(Vec::new());
     }
+    let stop = AtomicBool::new(false);
+    let mut out = vec![T::default(); len];
+    run_interruptible(
+        &pool,
+        &stop,
+        || {
+            let size = chunk_size(len, pool.current_num_threads());
+            out.par_chunks_mut(size)
+                .enumerate()
+                .try_for_each(|(c, chunk)| {
+                    chunk.iter_mut().enumerate().try_for_each(|(j, slot)| {
+                        if stop.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let (a, b) = pair(c * size + j);
+                        *slot = score(a, b, &stop)?;
+                        Some(())
+                    })
+                })
+        },
+        poll,
+    )?;
+    Ok(out)
 }
 
 #[cfg(test)]

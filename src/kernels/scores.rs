@@ -52,6 +52,7 @@ pub fn normalized_distance(
     }
 }
 
+/// With a [`Stop`]: `None` once it is raised.
 pub(crate) fn normalized_distance_with_stop(
     a: Units<'_>,
     b: Units<'_>,
@@ -93,6 +94,7 @@ pub fn normalized_similarity(
     }
 }
 
+/// With a [`Stop`]: `None` once it is raised.
 pub(crate) fn normalized_similarity_with_stop(
     a: Units<'_>,
     b: Units<'_>,
@@ -115,6 +117,7 @@ pub fn similarity(a: Units<'_>, b: Units<'_>, options: Options, cutoff: Option<u
     }
 }
 
+/// With a [`Stop`]: `None` once it is raised.
 pub(crate) fn similarity_with_stop(
     a: Units<'_>,
     b: Units<'_>,

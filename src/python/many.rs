@@ -276,7 +276,8 @@ fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
 /// skipping those whose length alone rules them out; num_threads and
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
 #[pyfunction]
-#[pyo3(signature = (query, choices, *, k = None, max_distance = None, grapheme_segmentation = false, num_threads = None))]
+#[pyo3(signature = (query, choices, *, k = None, max_distance = None, grapheme_segmentation = false, num_threads = None, weights = None))]
+#[allow(clippy::too_many_arguments)] // the Python signature
 pub(super) fn nearest(
     py: Python<'_>,
     query: &Bound<'_, PyAny>,
@@ -285,13 +286,14 @@ pub(super) fn nearest(
     max_distance: Option<&Bound<'_, PyAny>>,
     grapheme_segmentation: bool,
     num_threads: Option<&Bound<'_, PyAny>>,
+    weights: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(usize, usize)>> {
     let query = args::str_arg("query", query)?;
     let k = k_arg(k)?;
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
-        ..Options::default()
+        weights: args::weights(weights)?,
     };
     if k.is_none() && max_distance.is_none() {
         return Err(PyValueError::new_err(
@@ -398,10 +400,10 @@ fn fill<T: Element + Send>(
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
 #[pyfunction]
 #[pyo3(
-    signature = (queries, choices, *, max_distance = None, grapheme_segmentation = false, num_threads = None, dtype = None),
-    text_signature = "(queries, choices, *, max_distance=None, grapheme_segmentation=False, num_threads=None, dtype='uint32')"
+    signature = (queries, choices, *, max_distance = None, grapheme_segmentation = false, num_threads = None, dtype = None, weights = None),
+    text_signature = "(queries, choices, *, max_distance=None, grapheme_segmentation=False, num_threads=None, dtype='uint32', weights=None)"
 )]
-#[allow(clippy::needless_pass_by_value)] // pyo3 passes the optional dtype by value
+#[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)] // pyo3 passes the optional dtype by value; the Python signature
 pub(super) fn levenshtein_matrix<'py>(
     py: Python<'py>,
     queries: &Bound<'py, PyAny>,
@@ -410,11 +412,12 @@ pub(super) fn levenshtein_matrix<'py>(
     grapheme_segmentation: bool,
     num_threads: Option<&Bound<'py, PyAny>>,
     dtype: Option<Bound<'py, PyAny>>,
+    weights: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
-        ..Options::default()
+        weights: args::weights(weights)?,
     };
     let parallel = Parallel {
         threads: args::num_threads(num_threads)?,
@@ -436,7 +439,7 @@ pub(super) fn levenshtein_matrix<'py>(
         err
     })?;
     let dtype = dtype_name(Some(&numpy), &dtype)?;
-    check_fits(&dtype, &queries, &choices, options.max_distance)?;
+    check_fits(&dtype, &queries, &choices, options)?;
     let (rows, cols) = (queries.count(), choices.count());
     check_memory(&dtype, rows, cols)?;
     let array = numpy
@@ -454,17 +457,26 @@ pub(super) fn levenshtein_matrix<'py>(
     Ok(array)
 }
 
-/// The largest value the matrix can hold must fit the dtype (a distance is at
-/// most the longer string's length, in code points or clusters alike).
+/// The largest value the matrix can hold must fit the dtype (a unit-cost
+/// distance is at most the longer string's length, in code points or clusters
+/// alike; a weighted one at most every query unit deleted and every choice unit
+/// inserted).
 fn check_fits(
     dtype: &str,
     queries: &Texts<'_>,
     choices: &Texts<'_>,
-    max_distance: Option<usize>,
+    options: Options,
 ) -> PyResult<()> {
     let longest = |s: &Texts<'_>| (0..s.count()).map(|i| s.len_of(i)).max().unwrap_or(0);
-    let mut largest = longest(queries).max(longest(choices)) as u64;
-    if let Some(k) = max_distance {
+    let (lq, lc) = (longest(queries), longest(choices));
+    let mut largest = if options.unit_weights() {
+        lq.max(lc) as u64
+    } else {
+        let w = options.weights;
+        let all = lq as u128 * w.delete as u128 + lc as u128 * w.insert as u128;
+        u64::try_from(all).unwrap_or(u64::MAX)
+    };
+    if let Some(k) = options.max_distance {
         largest = largest.min(k as u64 + 1);
     }
     let limit = DTYPES.iter().find(|(n, _)| *n == dtype).map_or(0, |d| d.1);

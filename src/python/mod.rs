@@ -11,6 +11,7 @@ mod errors;
 mod fastcall;
 mod many;
 mod pairs;
+mod scores;
 mod strings;
 
 use crate::{MAX_THREADS, Options, UNICODE_VERSION};
@@ -42,21 +43,24 @@ fn work(m: usize, n: usize, options: Options) -> usize {
 /// character is a Unicode code point (astral characters, NUL and lone surrogates
 /// included), or an extended grapheme cluster if grapheme_segmentation is true.
 /// No normalisation is applied. With max_distance (an int >= 0), a distance above
-/// it is returned as max_distance + 1, and found faster.
+/// it is returned as max_distance + 1, and found faster. weights (insert, delete,
+/// substitute), ints >= 0, give each edit its cost, as in rapidfuzz: (1, 1, 2) is
+/// the InDel distance.
 #[pyfunction]
-#[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None))]
+#[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None, weights = None))]
 fn levenshtein(
     py: Python<'_>,
     s1: &Bound<'_, PyAny>,
     s2: &Bound<'_, PyAny>,
     grapheme_segmentation: bool,
     max_distance: Option<&Bound<'_, PyAny>>,
+    weights: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
     let (s1, s2) = (args::str_arg("s1", s1)?, args::str_arg("s2", s2)?);
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
-        ..Options::default()
+        weights: args::weights(weights)?,
     };
     let (a, b) = (units(s1)?, units(s2)?);
     let cells = work(a.len(), b.len(), options);
@@ -79,25 +83,52 @@ fn levenshtein(
 /// same order. The work runs on a thread pool with the GIL released: num_threads
 /// None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
 /// an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
-/// max_distance applies to every pair, as in levenshtein.
+/// max_distance and weights apply to every pair, as in levenshtein. With
+/// normalized=True the results are normalized distances (floats, as
+/// normalized_distance returns them; max_distance is then not allowed).
 #[pyfunction]
-#[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None))]
+#[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None, weights = None, normalized = false))]
+#[allow(clippy::too_many_arguments)] // the Python signature
 fn levenshtein_batch(
     py: Python<'_>,
     pairs: &Bound<'_, PyAny>,
     num_threads: Option<&Bound<'_, PyAny>>,
     grapheme_segmentation: bool,
     max_distance: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Vec<usize>> {
+    weights: Option<&Bound<'_, PyAny>>,
+    normalized: bool,
+) -> PyResult<Py<PyAny>> {
     let threads = args::num_threads(num_threads)?;
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
-        ..Options::default()
+        weights: args::weights(weights)?,
     };
+    if normalized && options.max_distance.is_some() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "max_distance cannot be combined with normalized=True",
+        ));
+    }
     let pairs = pairs::Pairs::read(pairs)?;
     let (view, len) = (pairs.view(), pairs.len());
     let mut interrupt = None;
+    if normalized {
+        let result = py.detach(|| {
+            crate::levenshtein_batch_map_by(
+                len,
+                |i| view.get(i),
+                |a, b, stop| {
+                    crate::scores::normalized_distance_with_stop(a, b, options, None, stop.into())
+                },
+                threads,
+                || errors::poll_signals(&mut interrupt),
+            )
+        });
+        return Ok(errors::finish(result, interrupt)?
+            .into_pyobject(py)?
+            .into_any()
+            .unbind());
+    }
     let result = py.detach(|| {
         crate::levenshtein_batch_by(
             len,
@@ -107,7 +138,10 @@ fn levenshtein_batch(
             || errors::poll_signals(&mut interrupt),
         )
     });
-    errors::finish(result, interrupt)
+    Ok(errors::finish(result, interrupt)?
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
 }
 
 /// Does nothing and returns 0; takes the arguments of levenshtein.
@@ -132,6 +166,9 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     arrow::register(m)?;
     m.add_function(wrap_pyfunction!(many::nearest, m)?)?;
     m.add_function(wrap_pyfunction!(many::levenshtein_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(scores::normalized_distance, m)?)?;
+    m.add_function(wrap_pyfunction!(scores::normalized_similarity, m)?)?;
+    m.add_function(wrap_pyfunction!(scores::similarity, m)?)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

@@ -7,6 +7,7 @@
 //! memory (a thread's stack, TLS and allocator arena) on a computation whose own
 //! footprint is about as large.
 
+use crate::error::Error;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -78,6 +79,22 @@ impl<'a> Asker<'a> {
         self.next.set(Instant::now() + POLL_INTERVAL);
         self.said_yes.set(yes);
         yes
+    }
+}
+
+/// Runs `work` on this thread, which asks `poll` about every [`POLL_INTERVAL`]
+/// from the kernels' own stop checks whether to give up.
+///
+/// # Errors
+/// [`Error::Cancelled`] when `poll` said to stop.
+pub(crate) fn asking<T>(
+    mut poll: impl FnMut() -> bool,
+    work: impl FnOnce(Stop<'_>) -> Option<T>,
+) -> Result<T, Error> {
+    let asker = Asker::new(&mut poll);
+    match work(Stop::Ask(&asker)) {
+        Some(v) if !asker.said_yes() => Ok(v),
+        _ => Err(Error::Cancelled),
     }
 }
 
