@@ -162,3 +162,18 @@ def test_huge_weights_do_not_overflow():
     big = 2**62
     assert lev.levenshtein("ab", "ba", weights=(big, big, big)) == 2 * big
     assert lev.similarity("", "abc", weights=(big, 1, 1)) == 0
+
+
+def test_the_fast_entry_takes_plain_weights_and_hands_on_the_rest():
+    # An exact tuple of exact ints is answered by the METH_FASTCALL entry; lists,
+    # int subclasses and bad values go to the full path, with the same results.
+    class Int(int):
+        pass
+
+    for w in [(1, 1, 2), [1, 1, 2], (Int(1), 1, 2), (1, 1, 2)]:
+        assert lev.levenshtein("kitten", "sitting", weights=w) == 5
+    assert lev.levenshtein("kitten", "sitting", weights=None) == 3
+    with pytest.raises(TypeError, match="weights"):
+        lev._noop("a", "b", weights=(1, 1, 1))
+    with pytest.raises(ValueError, match=r"weights\[2\] must be >= 0"):
+        lev.levenshtein("a", "b", weights=(1, 1, -1))

@@ -36,6 +36,7 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     GRAPHEME_SEGMENTATION.get_or_init(py, || {
         PyString::intern(py, "grapheme_segmentation").unbind()
     });
+    WEIGHTS.get_or_init(py, || PyString::intern(py, "weights").unbind());
     Ok(())
 }
 
@@ -89,6 +90,7 @@ struct Call<'a> {
 /// spelling simply takes the full path.
 static MAX_DISTANCE: PyOnceLock<Py<PyString>> = PyOnceLock::new();
 static GRAPHEME_SEGMENTATION: PyOnceLock<Py<PyString>> = PyOnceLock::new();
+static WEIGHTS: PyOnceLock<Py<PyString>> = PyOnceLock::new();
 
 /// `grapheme_segmentation` given as `True` or `False` exactly.
 ///
@@ -132,10 +134,42 @@ unsafe fn read_bound(value: *mut ffi::PyObject, bound: &mut Option<usize>) -> Op
     }
 }
 
+/// Reads `weights` if it is `None` or an exact tuple of three exact ints from 0
+/// to `isize::MAX`; `None` otherwise (the full path checks and reports the rest).
+///
+/// # Safety
+/// The GIL is held and `value` is a valid object.
+unsafe fn read_weights(value: *mut ffi::PyObject, weights: &mut crate::Weights) -> Option<()> {
+    // SAFETY: as the function's contract says; the tuple's items are borrowed.
+    unsafe {
+        if value == ffi::Py_None() {
+            *weights = crate::Weights::default();
+            return Some(());
+        }
+        if ffi::PyTuple_CheckExact(value) == 0 || ffi::PyTuple_GET_SIZE(value) != 3 {
+            return None;
+        }
+        let mut w = [None; 3];
+        for (i, slot) in w.iter_mut().enumerate() {
+            read_bound(ffi::PyTuple_GET_ITEM(value, i as ffi::Py_ssize_t), slot)?;
+            slot.as_ref()?;
+        }
+        let [Some(insert), Some(delete), Some(substitute)] = w else {
+            return None;
+        };
+        *weights = crate::Weights {
+            insert,
+            delete,
+            substitute,
+        };
+        Some(())
+    }
+}
+
 /// The call, if it is one for the fast entry: `s1` and `s2` positional and ready
-/// `str`, `grapheme_segmentation` positional or by keyword, `max_distance` by
-/// keyword, each in its plainest form. Anything else (including every error)
-/// is for the full path.
+/// `str`, `grapheme_segmentation` positional or by keyword, `max_distance` (and
+/// `weights`, where the entry takes it) by keyword, each in its plainest form.
+/// Anything else (including every error) is for the full path.
 ///
 /// # Safety
 /// The GIL is held and `args` holds `nargs` positional arguments followed by one
@@ -145,6 +179,7 @@ unsafe fn fast_call<'a>(
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
+    takes_weights: bool,
 ) -> Option<Call<'a>> {
     // SAFETY: see the contract; every object is borrowed for the call, and a
     // ready str is read in place (a legacy one, possible before 3.12, takes the
@@ -159,11 +194,14 @@ unsafe fn fast_call<'a>(
         if !kwnames.is_null() {
             let max_distance = MAX_DISTANCE.get(py)?.as_ptr();
             let grapheme = GRAPHEME_SEGMENTATION.get(py)?.as_ptr();
+            let weights = WEIGHTS.get(py)?.as_ptr();
             for i in 0..ffi::PyTuple_GET_SIZE(kwnames) {
                 let name = ffi::PyTuple_GET_ITEM(kwnames, i);
                 let value = *args.offset(nargs + i);
                 if name == max_distance {
                     read_bound(value, &mut options.max_distance)?;
+                } else if name == weights && takes_weights {
+                    read_weights(value, &mut options.weights)?;
                 } else if name == grapheme && nargs == 2 {
                     options.grapheme_segmentation = flag(value)?;
                 } else {
@@ -209,6 +247,8 @@ unsafe fn forward(
 
 /// A builtin's fast path and the PyO3 function behind it.
 trait Entry {
+    /// Whether the function has a `weights` parameter.
+    const WEIGHTS: bool;
     /// Where [`register`] keeps the PyO3 function.
     fn full() -> &'static PyOnceLock<Py<PyCFunction>>;
     /// The answer for two `str`, or `None` to hand the call on.
@@ -217,6 +257,7 @@ trait Entry {
 
 struct Levenshtein;
 impl Entry for Levenshtein {
+    const WEIGHTS: bool = true;
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_LEVENSHTEIN
     }
@@ -232,6 +273,7 @@ impl Entry for Levenshtein {
 
 struct Noop;
 impl Entry for Noop {
+    const WEIGHTS: bool = false;
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_NOOP
     }
@@ -250,7 +292,7 @@ unsafe extern "C" fn entry<E: Entry>(
     // be made); see the callees.
     unsafe {
         let py = Python::assume_attached();
-        if let Some(call) = fast_call(py, args, nargs, kwnames)
+        if let Some(call) = fast_call(py, args, nargs, kwnames, E::WEIGHTS)
             && let Some(d) = E::quick(&call)
         {
             return ffi::PyLong_FromSize_t(d);
