@@ -29,6 +29,7 @@ pub(crate) mod masks;
 pub(crate) mod mbleven2018;
 pub(crate) mod myers1999;
 pub(crate) mod myers1999_fixed;
+pub(crate) mod myers1999_wavefront;
 pub mod reference;
 
 pub use dispatch::{Options, levenshtein, levenshtein_with_stop};
