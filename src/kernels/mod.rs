@@ -12,7 +12,8 @@
 //! | [`hyyro2003`] | Hyyrö 2003, one 64-bit word | patterns up to 64 units |
 //! | [`hyyro2003_band`] | Hyyrö 2003 on a diagonal band (AVX2, x86-64) | bounded long pairs |
 //! | [`myers1999`] | Myers 1999 blocks, banded | long patterns |
-//! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=512 units |
+//! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=128 units, or without AVX2 up to 512 |
+//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512) | long patterns without a useful bound |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
 //! | [`masks`] | pattern-match masks: tables, and SIMD compares on x86-64 | the kernels above |
 //! | [`lanes`] | many pairs or patterns side by side in vector lanes | batches, matrices, nearest |

@@ -70,15 +70,6 @@ pub(crate) enum Width {
 const _: () = assert!(16 <= ROW_PADDING, "a strip loads up to 16 words from a row");
 
 impl Width {
-    /// Lanes, i.e. blocks per strip.
-    pub(crate) fn lanes(self) -> usize {
-        match self {
-            Width::Avx2 => 4,
-            Width::Avx2x2 | Width::Avx512 => 8,
-            Width::Avx512x2 => 16,
-        }
-    }
-
     /// Whether this CPU runs it (`is_x86_feature_detected!` caches its answer).
     pub(crate) fn available(self) -> bool {
         #[cfg(target_arch = "x86_64")]
@@ -87,6 +78,7 @@ impl Width {
                 Width::Avx2 | Width::Avx2x2 => std::arch::is_x86_feature_detected!("avx2"),
                 Width::Avx512 | Width::Avx512x2 => {
                     std::arch::is_x86_feature_detected!("avx512f")
+                        && std::arch::is_x86_feature_detected!("avx512vbmi2")
                         && std::arch::is_x86_feature_detected!("avx2")
                 }
             }
@@ -106,6 +98,11 @@ impl Width {
         };
         prefer.iter().copied().find(|w| w.available())
     }
+}
+
+/// Whether this CPU runs any width (AVX2 at least).
+pub(crate) fn any_available() -> bool {
+    Width::Avx2.available()
 }
 
 /// What the wavefront needs from a pattern: its dense table and a vector width.
@@ -143,11 +140,17 @@ pub(crate) fn distance<T: Unit>(
     stop: Stop<'_>,
 ) -> Option<usize> {
     debug_assert!(m > 0 && plan.table.blocks() == m.div_ceil(64) && !text.is_empty());
+    let blocks = plan.table.blocks() as u32;
+    let units = |from: usize, out: &mut [u32]| {
+        plan.table
+            .row_offsets(&text[from..from + out.len()], blocks, out);
+    };
     let job = Job {
         m,
-        text,
-        table: plan.table,
+        n: text.len(),
+        blocks: plan.table.blocks(),
         rows: plan.rows,
+        units: &units,
         chunk: CHUNK,
         stop,
     };
@@ -156,10 +159,10 @@ pub(crate) fn distance<T: Unit>(
         // SAFETY: a Plan holds a width only if this CPU runs it.
         unsafe {
             match plan.width {
-                Width::Avx2 => x86::avx2::<1, T>(&job),
-                Width::Avx2x2 => x86::avx2::<2, T>(&job),
-                Width::Avx512 => x86::avx512::<1, T>(&job),
-                Width::Avx512x2 => x86::avx512::<2, T>(&job),
+                Width::Avx2 => x86::avx2::<1>(&job),
+                Width::Avx2x2 => x86::avx2::<2>(&job),
+                Width::Avx512 => x86::avx512::<1>(&job),
+                Width::Avx512x2 => x86::avx512::<2>(&job),
             }
         }
     }
@@ -171,12 +174,17 @@ pub(crate) fn distance<T: Unit>(
 }
 
 /// One run's inputs.
-struct Job<'a, 's, T> {
+struct Job<'a, 's> {
     m: usize,
-    text: &'a [T],
-    table: &'a BlockTable,
-    /// `table`'s dense rows: `blocks` masks per symbol id, then [`ROW_PADDING`] zeros.
+    /// Text units.
+    n: usize,
+    blocks: usize,
+    /// The table's dense rows: `blocks` masks per symbol id, then [`ROW_PADDING`] zeros.
     rows: &'a [u64],
+    /// `units(from, out)` sets `out[i]` to the row offset (id · blocks) of
+    /// text unit `from + i`. Not generic over the unit type, so that the
+    /// kernel is compiled once per vector width, not once per width and type.
+    units: &'a dyn Fn(usize, &mut [u32]),
     /// Time steps per chunk (small in tests, to cross many chunk edges).
     chunk: usize,
     stop: Stop<'s>,
@@ -313,7 +321,7 @@ impl<G: Reg, const R: usize> Diagonal<'_, G, R> {
     fn push_at<const U: usize>(&mut self, x: usize) -> [G; R] {
         debug_assert_eq!(x % 4, U);
         let mut eq = self.h1;
-        for r in 0..R {
+        for (r, eq) in eq.iter_mut().enumerate() {
             debug_assert!(G::L * r <= x && x < self.window.len());
             // SAFETY: `strip` checked that its window covers every x it pushes,
             // and x >= L·r (see Span::window).
@@ -325,7 +333,11 @@ impl<G: Reg, const R: usize> Diagonal<'_, G, R> {
             let v = G::load(self.rows, at);
             // h1: V of the previous unit; h2[U % 2]: P1 of two units back;
             // h3[U]: P2 of four units back.
-            let p1 = if G::L > 1 { G::blend(0, v, self.h1[r]) } else { v };
+            let p1 = if G::L > 1 {
+                G::blend(0, v, self.h1[r])
+            } else {
+                v
+            };
             let p2 = if G::L > 2 {
                 G::blend(1, p1, self.h2[r][U % 2])
             } else {
@@ -339,7 +351,7 @@ impl<G: Reg, const R: usize> Diagonal<'_, G, R> {
             self.h1[r] = v;
             self.h2[r][U % 2] = p1;
             self.h3[r][U] = p2;
-            eq[r] = p3;
+            *eq = p3;
         }
         eq
     }
@@ -347,9 +359,9 @@ impl<G: Reg, const R: usize> Diagonal<'_, G, R> {
 
 /// The kernel for `R` registers of type `G`.
 #[inline(always)]
-fn run<G: Reg, const R: usize, T: Unit>(job: &Job<'_, '_, T>) -> Option<usize> {
-    let (m, n, w) = (job.m, job.text.len(), G::L * R);
-    let blocks = job.table.blocks();
+fn run<G: Reg, const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
+    let (m, n, w) = (job.m, job.n, G::L * R);
+    let blocks = job.blocks;
     let strips = blocks.div_ceil(w);
     let span = strips * w;
     let last_time = span - 1 + n;
@@ -376,8 +388,7 @@ fn run<G: Reg, const R: usize, T: Unit>(job: &Job<'_, '_, T>) -> Option<usize> {
         window[hi..].fill(0);
         if lo < hi {
             let from = (wlo + lo as isize - 1) as usize;
-            let units = &job.text[from..from + hi - lo];
-            job.table.row_offsets(units, blocks as u32, &mut window[lo..hi]);
+            (job.units)(from, &mut window[lo..hi]);
         }
     };
     // Carry buffers between strips: entry k holds the bottom lane's carry at
@@ -519,7 +530,7 @@ fn strip<G: Reg, const R: usize, const OUT: bool>(
     // The plain steps, four at a time once the window position is a
     // multiple of 4 (see Diagonal::push_at).
     let (mut k, k_end) = (full_from - t0, full_to - t0);
-    while k < k_end && (k + w - 1) % 4 != 0 {
+    while k < k_end && !(k + w - 1).is_multiple_of(4) {
         let eq = diag.push(k + w - 1);
         plain::<G, R, OUT>(&mut s, ring_in, k, eq, ring_out);
         k += 1;
@@ -600,7 +611,6 @@ fn ramp<G: Reg, const R: usize, const OUT: bool>(
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{Job, Reg, run};
-    use crate::text::units::Unit;
     use std::arch::x86_64::{
         __m256i, __m512i, _mm_storeu_si128, _mm256_add_epi64, _mm256_and_si256,
         _mm256_andnot_si256, _mm256_blend_epi32, _mm256_extracti128_si256, _mm256_loadu_si256,
@@ -617,17 +627,18 @@ mod x86 {
     /// # Safety
     /// The CPU must have AVX2.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2<const R: usize, T: Unit>(job: &Job<'_, '_, T>) -> Option<usize> {
-        run::<Avx2, R, T>(job)
+    pub(super) unsafe fn avx2<const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
+        run::<Avx2, R>(job)
     }
 
-    /// The kernel on `R` AVX-512 registers.
+    /// The kernel on `R` AVX-512 registers; VBMI2's double shift (vpshldq)
+    /// takes the carry into row 1 in one instruction instead of three.
     ///
     /// # Safety
-    /// The CPU must have AVX-512F and AVX2.
+    /// The CPU must have AVX-512F, AVX-512 VBMI2 and AVX2.
     #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
-    pub(super) unsafe fn avx512<const R: usize, T: Unit>(job: &Job<'_, '_, T>) -> Option<usize> {
-        run::<Avx512, R, T>(job)
+    pub(super) unsafe fn avx512<const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
+        run::<Avx512, R>(job)
     }
 
     /// An AVX2 register. Values of this type exist only inside [`avx2`] and
@@ -821,6 +832,8 @@ mod x86 {
 mod tests {
     use super::*;
     use crate::kernels::reference::naive;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
 
     /// A register as a plain array, for running the schedule on any CPU and
     /// with any lane count.
@@ -874,73 +887,241 @@ mod tests {
         }
     }
 
-    fn job<'a, T: Unit>(table: &'a BlockTable, m: usize, t: &'a [T], chunk: usize) -> Job<'a, 'static, T> {
-        Job {
-            m,
-            text: t,
-            rows: table.dense_rows().expect("a dense table"),
-            table,
-            chunk,
-            stop: Stop::Never,
-        }
-    }
-
-    fn portable<const L: usize, const R: usize, P: Unit, T: Unit>(p: &[P], t: &[T], chunk: usize) -> usize {
+    /// Runs `kernel` on a job for `p` and `t` with chunks of `chunk` steps.
+    fn with_job<P: Unit, T: Unit, R>(
+        p: &[P],
+        t: &[T],
+        chunk: usize,
+        stop: Stop<'_>,
+        kernel: impl FnOnce(&Job<'_, '_>) -> R,
+    ) -> R {
         let table = BlockTable::new(p);
-        run::<Portable<L>, R, T>(&job(&table, p.len(), t, chunk)).expect("never stopped")
+        let blocks = table.blocks() as u32;
+        let units = |from: usize, out: &mut [u32]| {
+            table.row_offsets(&t[from..from + out.len()], blocks, out);
+        };
+        kernel(&Job {
+            m: p.len(),
+            n: t.len(),
+            blocks: table.blocks(),
+            rows: table.dense_rows().expect("a dense table"),
+            units: &units,
+            chunk,
+            stop,
+        })
     }
 
-    #[test]
-    fn portable_lanes_match_reference_on_a_few_shapes() {
-        let p: Vec<u8> = (0..300u32).map(|i| (i * 7 % 5) as u8).collect();
-        for n in [1usize, 2, 3, 5, 17, 64, 65, 299, 300, 301, 700] {
-            let t: Vec<u8> = (0..n as u32).map(|i| (i * 3 % 4) as u8).collect();
-            let want = naive(&p, &t);
-            for chunk in [1, 2, 7, 256] {
-                assert_eq!(portable::<1, 1, _, _>(&p, &t, chunk), want, "1x1 n {n} c {chunk}");
-                assert_eq!(portable::<2, 1, _, _>(&p, &t, chunk), want, "2x1 n {n} c {chunk}");
-                assert_eq!(portable::<1, 3, _, _>(&p, &t, chunk), want, "1x3 n {n} c {chunk}");
-                assert_eq!(portable::<4, 2, _, _>(&p, &t, chunk), want, "4x2 n {n} c {chunk}");
-                assert_eq!(portable::<8, 1, _, _>(&p, &t, chunk), want, "8x1 n {n} c {chunk}");
-            }
-        }
+    fn portable<const L: usize, const R: usize, P: Unit, T: Unit>(
+        p: &[P],
+        t: &[T],
+        chunk: usize,
+    ) -> usize {
+        with_job(p, t, chunk, Stop::Never, run::<Portable<L>, R>).expect("never stopped")
     }
 
     const WIDTHS: [Width; 4] = [Width::Avx2, Width::Avx2x2, Width::Avx512, Width::Avx512x2];
 
+    /// The kernel of `width` on `p` and `t`, if this CPU runs it.
     fn simd<P: Unit, T: Unit>(p: &[P], t: &[T], width: Width, chunk: usize) -> Option<usize> {
-        let table = BlockTable::new(p);
-        let plan = Plan::with_width(&table, width)?;
-        let job = job(plan.table, p.len(), t, chunk);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: the plan exists, so the CPU runs its width.
-        unsafe {
-            match width {
-                Width::Avx2 => x86::avx2::<1, T>(&job),
-                Width::Avx2x2 => x86::avx2::<2, T>(&job),
-                Width::Avx512 => x86::avx512::<1, T>(&job),
-                Width::Avx512x2 => x86::avx512::<2, T>(&job),
+        if !width.available() {
+            return None;
+        }
+        with_job(p, t, chunk, Stop::Never, |job| {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: this CPU runs the width.
+            unsafe {
+                match width {
+                    Width::Avx2 => x86::avx2::<1>(job),
+                    Width::Avx2x2 => x86::avx2::<2>(job),
+                    Width::Avx512 => x86::avx512::<1>(job),
+                    Width::Avx512x2 => x86::avx512::<2>(job),
+                }
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            None
+        })
+    }
+
+    /// Every way the kernel can run: portable lanes of 1, 2, 4 and 8 words in 1
+    /// to 3 registers (any CPU), and each vector width this CPU has. Each
+    /// returns `None` when it cannot run here.
+    fn kernels<P: Unit, T: Unit>(p: &[P], t: &[T], chunk: usize) -> Vec<(String, Option<usize>)> {
+        let mut out = vec![
+            ("1x1".to_string(), Some(portable::<1, 1, _, _>(p, t, chunk))),
+            ("1x3".to_string(), Some(portable::<1, 3, _, _>(p, t, chunk))),
+            ("2x1".to_string(), Some(portable::<2, 1, _, _>(p, t, chunk))),
+            ("4x2".to_string(), Some(portable::<4, 2, _, _>(p, t, chunk))),
+            ("8x1".to_string(), Some(portable::<8, 1, _, _>(p, t, chunk))),
+            ("8x2".to_string(), Some(portable::<8, 2, _, _>(p, t, chunk))),
+        ];
+        for width in WIDTHS {
+            out.push((format!("{width:?}"), simd(p, t, width, chunk)));
+        }
+        out
+    }
+
+    /// Checks every kernel on `p` and `t` (and `t` against `p`), with the
+    /// units in every width they fit.
+    fn check(p: &[u32], t: &[u32], chunk: usize) -> Result<(), TestCaseError> {
+        let want = naive(p, t);
+        let narrow8 = |s: &[u32]| {
+            s.iter()
+                .map(|&c| u8::try_from(c).ok())
+                .collect::<Option<Vec<u8>>>()
+        };
+        let narrow16 = |s: &[u32]| {
+            s.iter()
+                .map(|&c| u16::try_from(c).ok())
+                .collect::<Option<Vec<u16>>>()
+        };
+        let mut runs = kernels(p, t, chunk);
+        runs.extend(kernels(t, p, chunk));
+        if let (Some(p8), Some(t16)) = (narrow8(p), narrow16(t)) {
+            runs.extend(kernels(&p8, &t16, chunk));
+        }
+        if let (Some(p16), Some(t8)) = (narrow16(p), narrow8(t)) {
+            runs.extend(kernels(&p16, &t8, chunk));
+            runs.extend(kernels(&p16, t, chunk));
+        }
+        if let Some(t8) = narrow8(t) {
+            runs.extend(kernels(p, &t8, chunk));
+        }
+        for (name, d) in runs {
+            if let Some(d) = d {
+                prop_assert_eq!(
+                    d,
+                    want,
+                    "{} m {} n {} chunk {}",
+                    name,
+                    p.len(),
+                    t.len(),
+                    chunk
+                );
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        None
+        Ok(())
     }
 
     #[test]
-    fn simd_lanes_match_reference_on_a_few_shapes() {
-        let p: Vec<u8> = (0..1100u32).map(|i| (i * 7 % 5) as u8).collect();
-        for m in [65usize, 300, 1100] {
-            for n in [1usize, 2, 3, 5, 17, 64, 65, 299, 300, 301, 700, 1500] {
-                let t: Vec<u8> = (0..n as u32).map(|i| (i * 3 % 4) as u8).collect();
-                let want = naive(&p[..m], &t);
-                for width in WIDTHS {
-                    for chunk in [1, 5, 256] {
-                        if let Some(d) = simd(&p[..m], &t, width, chunk) {
-                            assert_eq!(d, want, "{width:?} m {m} n {n} chunk {chunk}");
-                        }
-                    }
-                }
+    fn every_vector_width_of_this_cpu_is_tested() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            assert_eq!(
+                Width::Avx2.available(),
+                std::arch::is_x86_feature_detected!("avx2")
+            );
+            let avx512 = std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512vbmi2");
+            assert_eq!(Width::Avx512x2.available(), avx512);
+        }
+        let p: Vec<u8> = (0..300u32).map(|i| (i * 7 % 5) as u8).collect();
+        let ran = kernels(&p, &p[..200], 7);
+        let widths = ran.iter().filter(|(_, d)| d.is_some()).count();
+        let expected = 6 + WIDTHS.iter().filter(|w| w.available()).count();
+        assert_eq!(widths, expected);
+    }
+
+    /// Every pattern and text length around the block, strip and lane edges,
+    /// against a fixed text and pattern of two letters.
+    #[test]
+    fn lengths_across_block_and_strip_edges() {
+        let p: Vec<u32> = (0..1100u32)
+            .map(|i| i.wrapping_mul(2_654_435_761) >> 31)
+            .collect();
+        let t: Vec<u32> = (0..1100u32).map(|i| (i * 7 + i / 5) % 2).collect();
+        let edges = [
+            1usize, 2, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257, 511, 512,
+            513, 1025,
+        ];
+        for &m in &edges {
+            for &n in &edges {
+                check(&p[..m], &t[..n], 64).expect("matches the reference");
             }
+        }
+    }
+
+    #[test]
+    fn a_raised_stop_flag_ends_a_long_run() {
+        let p: Vec<u8> = (0..300u32).map(|i| (i % 7) as u8).collect();
+        let t: Vec<u8> = (0..300_000u32).map(|i| (i % 5) as u8).collect();
+        let raised = std::sync::atomic::AtomicBool::new(true);
+        let table = BlockTable::new(&p);
+        for width in WIDTHS {
+            let Some(plan) = Plan::with_width(&table, width) else {
+                continue;
+            };
+            assert_eq!(
+                distance(&plan, p.len(), &t, Stop::Flag(&raised)),
+                None,
+                "{width:?}"
+            );
+            assert_eq!(
+                distance(&plan, p.len(), &t[..500], Stop::Flag(&raised)),
+                Some(naive(&p, &t[..500])),
+                "{width:?}: too short to look at the flag"
+            );
+        }
+        let run = |job: &Job<'_, '_>| run::<Portable<4>, 1>(job);
+        assert_eq!(with_job(&p, &t, 256, Stop::Flag(&raised), run), None);
+    }
+
+    /// Units from a one- or two-letter alphabet (long runs, many ties), a few
+    /// letters, Latin-1, a wide range, or astral ones.
+    fn unit() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            3 => 0u32..2,
+            2 => 0u32..4,
+            1 => 0u32..256,
+            1 => 250u32..1000,
+            1 => 0x1_F600u32..0x1_F640,
+        ]
+    }
+
+    /// Lengths on and around the block edges, short texts (fewer units than
+    /// lanes), and anything up to 1,100.
+    fn length() -> impl Strategy<Value = usize> {
+        prop_oneof![
+            2 => prop::sample::select(vec![
+                1usize, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256,
+                257, 511, 512, 513, 1023, 1024, 1025,
+            ]),
+            2 => 1usize..1100,
+        ]
+    }
+
+    fn side() -> impl Strategy<Value = Vec<u32>> {
+        prop_oneof![
+            2 => length().prop_flat_map(|n| vec(unit(), n)),
+            1 => length().prop_flat_map(|n| vec(0u32..1, n)),
+            1 => length().prop_flat_map(|n| vec(0u32..2, n)),
+        ]
+    }
+
+    fn chunk() -> impl Strategy<Value = usize> {
+        prop::sample::select(vec![1usize, 2, 3, 7, 64, CHUNK])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+        /// Unrelated strings of any lengths (the text much shorter or longer
+        /// than the pattern included), every kernel and unit width.
+        #[test]
+        fn unrelated_strings_match_reference(p in side(), t in side(), chunk in chunk()) {
+            check(&p, &t, chunk)?;
+        }
+
+        /// Texts that are edited copies of the pattern: small distances, long
+        /// runs of matches.
+        #[test]
+        fn similar_strings_match_reference(
+            p in side(),
+            edits in vec((any::<prop::sample::Index>(), unit(), 0u8..3), 0..30),
+            chunk in chunk(),
+        ) {
+            let t = crate::kernels::reference::edited(&p, edits);
+            prop_assume!(!t.is_empty());
+            check(&p, &t, chunk)?;
         }
     }
 
@@ -948,12 +1129,17 @@ mod tests {
     /// `cargo test --release --lib wavefront_timing -- --ignored --nocapture`.
     #[test]
     #[ignore = "timing, not a test"]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "timings of sizes far below 2^52"
+    )]
     fn wavefront_timing() {
+        use std::fmt::Write;
         use std::time::Instant;
-        let sizes: Vec<usize> = std::env::var("WAVE_SIZES")
-            .ok()
-            .map(|s| s.split(',').map(|x| x.parse().expect("a size")).collect())
-            .unwrap_or_else(|| vec![128, 192, 256, 320, 384, 448, 512, 1000, 5000]);
+        let sizes: Vec<usize> = std::env::var("WAVE_SIZES").ok().map_or_else(
+            || vec![128, 192, 256, 320, 384, 448, 512, 1000, 5000],
+            |s| s.split(',').map(|x| x.parse().expect("a size")).collect(),
+        );
         let alnum = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move || {
@@ -981,25 +1167,45 @@ mod tests {
             };
             let table = BlockTable::new(&p);
             let (scalar, want) = if m <= 512 {
-                time(&|| crate::kernels::myers1999_fixed::distance(&p, &t, Stop::Never).unwrap_or(0))
+                time(&|| {
+                    crate::kernels::myers1999_fixed::distance(&p, &t, Stop::Never).unwrap_or(0)
+                })
             } else {
                 time(&|| {
-                    crate::kernels::myers1999::distance(&p, &t, usize::MAX, Some(&table), Stop::Never)
-                        .unwrap_or(0)
+                    crate::kernels::myers1999::distance(
+                        &p,
+                        &t,
+                        usize::MAX,
+                        Some(&table),
+                        Stop::Never,
+                    )
+                    .unwrap_or(0)
                 })
             };
             let cells = (m * n) as f64;
-            let mut line = format!("m={m:6} n={n:6} scalar {:8.2} us ({:.2} Gcells/s)", scalar * 1e6, cells / scalar / 1e9);
+            let mut line = format!(
+                "m={m:6} n={n:6} scalar {:8.2} us ({:.2} Gcells/s)",
+                scalar * 1e6,
+                cells / scalar / 1e9
+            );
             let only = std::env::var("WAVE_WIDTH").ok();
             for width in WIDTHS {
                 if only.as_ref().is_some_and(|o| *o != format!("{width:?}")) {
                     continue;
                 }
-                let Some(plan) = Plan::with_width(&table, width) else { continue };
+                let Some(plan) = Plan::with_width(&table, width) else {
+                    continue;
+                };
                 let (secs, d) = time(&|| distance(&plan, m, &t, Stop::Never).unwrap_or(0));
                 assert_eq!(d, want);
-                let steps = (m.div_ceil(64).div_ceil(width.lanes()) * (n + width.lanes())) as f64;
-                line += &format!(" | {width:?} {:.2}x {:.2}ns/step", secs / scalar, secs / steps * 1e9);
+                let lanes = match width {
+                    Width::Avx2 => 4,
+                    Width::Avx2x2 | Width::Avx512 => 8,
+                    Width::Avx512x2 => 16,
+                };
+                let steps = (m.div_ceil(64).div_ceil(lanes) * (n + lanes)) as f64;
+                let (ratio, per_step) = (secs / scalar, secs / steps * 1e9);
+                write!(line, " | {width:?} {ratio:.2}x {per_step:.2}ns/step").expect("a String");
             }
             println!("{line}");
         }
