@@ -610,7 +610,7 @@ fn ramp<G: Reg, const R: usize, const OUT: bool>(
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{Job, Reg, run};
+    use crate::kernels::myers1999_wavefront::{Job, Reg, run};
     use std::arch::x86_64::{
         __m256i, __m512i, _mm_storeu_si128, _mm256_add_epi64, _mm256_and_si256,
         _mm256_andnot_si256, _mm256_blend_epi32, _mm256_extracti128_si256, _mm256_loadu_si256,
