@@ -378,3 +378,63 @@ fn bound_equal_to_leading_insertions() {
         }
     }
 }
+
+/// Lengths where the wavefront kernel runs (more than 128 units), on and
+/// around the edges of blocks (64), AVX2 strips (256 and 512) and AVX-512
+/// strips (512 and 1,024).
+fn wavefront_length() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        1 => prop::sample::select(vec![
+            129usize, 191, 192, 193, 255, 256, 257, 319, 320, 321, 511, 512, 513, 1023, 1024, 1025,
+        ]),
+        1 => 129usize..1_100,
+    ]
+}
+
+/// A string of `n` units from a one- or two-letter alphabet or a wider one.
+fn wavefront_seq() -> impl Strategy<Value = Vec<u32>> {
+    (
+        wavefront_length(),
+        prop_oneof![Just(1u32), Just(2), Just(62), Just(0x10_FFFF)],
+    )
+        .prop_flat_map(|(n, sigma)| vec(0..sigma, n))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Unrelated long strings, also against a much shorter or longer other
+    /// side, unbounded and with bounds of half the pattern or more.
+    #[test]
+    fn wavefront_unrelated_strings_match_reference(a in wavefront_seq(), b in prop_oneof![wavefront_seq(), seq(300, 140)]) {
+        check_all_widths(&a, &b)?;
+        let d = naive(&a, &b);
+        let m = a.len().min(b.len());
+        for k in [m / 2, m, d.saturating_sub(1), d, d + 1] {
+            prop_assert_eq!(levenshtein(Units::U32(&a), Units::U32(&b), bounded(k)), d.min(k + 1), "k = {}", k);
+        }
+    }
+
+    /// An edited copy: small distances, long runs of matches.
+    #[test]
+    fn wavefront_similar_strings_match_reference(
+        a in wavefront_seq(),
+        edits in vec((0usize..3, any::<prop::sample::Index>(), 0u32..4), 0..40),
+    ) {
+        let mut b = a.clone();
+        for (op, at, sym) in edits {
+            match op {
+                0 if !b.is_empty() => {
+                    let i = at.index(b.len());
+                    b[i] = sym;
+                }
+                1 => b.insert(at.index(b.len() + 1), sym),
+                _ if !b.is_empty() => {
+                    b.remove(at.index(b.len()));
+                }
+                _ => {}
+            }
+        }
+        check_all_widths(&a, &b)?;
+    }
+}

@@ -33,6 +33,7 @@ KERNELS = {
     "mbleven2018": 2,
     "myers1999": 2,
     "myers1999_fixed": 2,
+    "myers1999_wavefront": 2,
     "masks": 1,
     "reference": 0,
 }

@@ -13,20 +13,27 @@
 //! | n <= 64 (the longer side is the pattern)    | [Hyyrö 2003](crate::kernels::hyyro2003)              | O(m)                 |
 //! | m <= 64                                     | [Hyyrö 2003](crate::kernels::hyyro2003)              | O(n)                 |
 //! | m > 64, a bound whose band of ⌊(k+n-m)/2⌋ + ⌊(k-n+m)/2⌋ + 1 diagonals fits one or two words (k <= 127), AVX2 | [Hyyrö 2003, diagonal band](crate::kernels::hyyro2003_band) | O(n), O(k) when the distance exceeds k early |
-//! | 64 < m <= 512, no bound, or a bound k >= m/2 | [Myers 1999, 2..=8 blocks unrolled](crate::kernels::myers1999_fixed) | O(⌈m/64⌉ · n) |
+//! | 128 < m, no bound or a bound k >= m/2, AVX2 | [Myers 1999 blocks in vector lanes along the anti-diagonal](crate::kernels::myers1999_wavefront) (for m > 512 without a bound, after the bands below) | O(⌈m/64⌉ · n / W), W = 4..16 lanes |
+//! | 64 < m <= 512, no bound, or a bound k >= m/2 (without the above) | [Myers 1999, 2..=8 blocks unrolled](crate::kernels::myers1999_fixed) | O(⌈m/64⌉ · n) |
 //! | m > 64, any other bound                     | [Myers 1999 blocks, banded](crate::kernels::myers1999) | O(min(k, m)/64 · n) |
-//! | m > 512, no bound                           | the diagonal band with k = 63, then 127, then Myers 1999 with the band doubled from 256 until it holds the distance (as edlib does), then unbanded | O(d/64 · n) |
+//! | m > 512, no bound                           | the diagonal band with k = 63, then 127, then Myers 1999 with the band doubled from 256 until it holds the distance (as edlib does), up to m/16 (m/8 without the wavefront), then the whole matrix in the wavefront's lanes (or Myers 1999 unbanded) | O(d/64 · n) |
 //!
 //! Results above the bound are reported as k + 1 (rapidfuzz's `score_cutoff`
 //! convention).
 
 #[cfg(target_arch = "x86_64")]
 use super::hyyro2003_band;
-use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed};
+use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed, myers1999_wavefront};
 use crate::kernels::masks::table::BlockTable;
 use crate::runtime::stop::Stop;
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
+
+/// Patterns from this many units take the wavefront kernel where it runs: at
+/// 129..=160 units (three blocks in four AVX2 lanes) it is as fast as the
+/// unrolled blocks, at 192 a third faster, at 512 six times (per call on
+/// unrelated ASCII pairs of equal length, examples/long_pairs.rs).
+const WAVEFRONT_MIN: usize = 129;
 
 /// Distance between two unit sequences, comparing units as code points, capped at `k + 1`.
 pub(crate) fn code_points(a: Units<'_>, b: Units<'_>, k: usize, stop: Stop<'_>) -> Option<usize> {
@@ -82,7 +89,8 @@ fn band_fits(m: usize, k: usize) -> bool {
 
 /// `pattern` (m units) is not longer than `text` (n > 64 units).
 fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
-    if pattern.len() <= 64 {
+    let m = pattern.len();
+    if m <= 64 {
         return hyyro2003::distance(pattern, text, stop);
     }
     if k < text.len() {
@@ -90,19 +98,21 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
         // a quarter to an eighth of the instructions of the blocks below
         // (callgrind, k = 64..127, 300 or 5,000 units).
         #[cfg(target_arch = "x86_64")]
-        if hyyro2003_band::fits(k, text.len() - pattern.len()) && hyyro2003_band::available() {
+        if hyyro2003_band::fits(k, text.len() - m) && hyyro2003_band::available() {
             return hyyro2003_band::distance(pattern, text, k, stop);
         }
         // A band over half the rows or more costs more than every block
-        // unrolled (W3 with k = 300: 5.2 against 3.4 µs); the caller caps it.
-        if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS && 2 * k >= pattern.len() {
-            return myers1999_fixed::distance(pattern, text, stop);
+        // unrolled (W3 with k = 300: 5.2 against 3.4 µs), or in the
+        // wavefront's lanes; the caller caps the result.
+        if 2 * k >= m
+            && (m <= 64 * myers1999_fixed::MAX_BLOCKS || myers1999_wavefront::any_available())
+        {
+            return unbounded(pattern, text, k, stop);
         }
         return myers1999::distance(pattern, text, k, None, stop);
     }
-    // No useful bound, and few blocks: every block of every column, unrolled.
-    if pattern.len() <= 64 * myers1999_fixed::MAX_BLOCKS {
-        return myers1999_fixed::distance(pattern, text, stop);
+    if m <= 64 * myers1999_fixed::MAX_BLOCKS {
+        return unbounded(pattern, text, k, stop);
     }
     // Long and possibly similar: first the diagonal bands with k = 63 and 127
     // (one and two words per column, no table), which on unrelated strings give
@@ -111,7 +121,7 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
     #[cfg(target_arch = "x86_64")]
     if hyyro2003_band::available() {
         for k in [63, 127] {
-            if hyyro2003_band::fits(k, text.len() - pattern.len()) {
+            if hyyro2003_band::fits(k, text.len() - m) {
                 let d = hyyro2003_band::distance(pattern, text, k, stop)?;
                 if d <= k {
                     return Some(d);
@@ -122,15 +132,44 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
     }
     // No useful bound: try bands that double. A band too narrow for the
     // distance gives up as soon as a whole column exceeds it, which on unrelated
-    // strings happens after a few times its width, so the failed tries stay cheap;
-    // once the band would cover an eighth of the pattern, run it whole.
+    // strings happens after a few times its width, so the failed tries stay
+    // cheap; once the band would cover a sixteenth of the pattern (an eighth
+    // without the wavefront, whose blocks cost a third as much), run it whole.
     let table = BlockTable::new(pattern);
-    while band < pattern.len() / 8 {
+    let plan = myers1999_wavefront::Plan::new(&table);
+    let widest = m / if plan.is_some() { 16 } else { 8 };
+    while band < widest {
         let d = myers1999::distance(pattern, text, band, Some(&table), stop)?;
         if d <= band {
             return Some(d);
         }
         band *= 2;
     }
-    myers1999::distance(pattern, text, usize::MAX, Some(&table), stop)
+    match plan {
+        Some(plan) => myers1999_wavefront::distance(&plan, m, text, stop),
+        None => myers1999::distance(pattern, text, usize::MAX, Some(&table), stop),
+    }
+}
+
+/// The whole matrix of a pattern of more than 64 units (the caller caps the
+/// result at `k + 1`): the wavefront's lanes from [`WAVEFRONT_MIN`] units on
+/// where the CPU has them and the table keeps dense rows, else every block
+/// unrolled up to 512 units, else Myers' blocks banded by `k`.
+fn unbounded<P: Unit, T: Unit>(
+    pattern: &[P],
+    text: &[T],
+    k: usize,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let m = pattern.len();
+    if m >= WAVEFRONT_MIN && myers1999_wavefront::any_available() {
+        let table = BlockTable::new(pattern);
+        if let Some(plan) = myers1999_wavefront::Plan::new(&table) {
+            return myers1999_wavefront::distance(&plan, m, text, stop);
+        }
+    }
+    if m <= 64 * myers1999_fixed::MAX_BLOCKS {
+        return myers1999_fixed::distance(pattern, text, stop);
+    }
+    myers1999::distance(pattern, text, k, None, stop)
 }

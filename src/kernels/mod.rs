@@ -15,7 +15,8 @@
 //! | [`hyyro2003`] | Hyyrö 2003, one 64-bit word | patterns up to 64 units |
 //! | [`hyyro2003_band`] | Hyyrö 2003 on a diagonal band (AVX2, x86-64) | bounded long pairs |
 //! | [`myers1999`] | Myers 1999 blocks, banded | long patterns |
-//! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=512 units |
+//! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=128 units, or without AVX2 up to 512 |
+//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512) | long patterns without a useful bound |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
 //! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled, or blocks on a band | InDel weights |
 //! | [`wagner_fischer_weighted`] | Wagner-Fischer banded by the bound: 8 rows per SSE2 step (Wozniak 1997), or row by row | other weights |
@@ -36,6 +37,7 @@ pub(crate) mod masks;
 pub(crate) mod mbleven2018;
 pub(crate) mod myers1999;
 pub(crate) mod myers1999_fixed;
+pub(crate) mod myers1999_wavefront;
 pub mod reference;
 pub mod scores;
 pub(crate) mod wagner_fischer_weighted;

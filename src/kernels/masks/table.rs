@@ -221,6 +221,10 @@ pub(crate) struct BlockTable {
     masks: Masks,
 }
 
+/// Zero words after the last row of a dense table: the wavefront kernel loads a
+/// whole strip of up to this many blocks at once, past the last block too.
+pub(crate) const ROW_PADDING: usize = 16;
+
 /// Above this many bytes a dense table gives way to position lists.
 const DENSE_LIMIT_BYTES: usize = 1 << 20;
 
@@ -253,7 +257,7 @@ impl BlockTable {
         let symbol_ids = pattern.iter().map(|&c| ids.get(c.into()));
         let dense_bytes = (sigma as usize + 1) * blocks * 8;
         let masks = if dense_bytes <= dense_limit {
-            let mut rows = vec![0u64; (sigma as usize + 1) * blocks];
+            let mut rows = vec![0u64; (sigma as usize + 1) * blocks + ROW_PADDING];
             for (pos, id) in symbol_ids.enumerate() {
                 rows[id as usize * blocks + pos / 64] |= 1u64 << (pos % 64);
             }
@@ -282,6 +286,31 @@ impl BlockTable {
     /// Number of 64-unit blocks.
     pub(crate) fn blocks(&self) -> usize {
         self.blocks
+    }
+
+    /// `out[i] = id(text[i]) · scale`, where a symbol's masks are
+    /// `dense_rows()[id · blocks..(id + 1) · blocks]` (id 0 for symbols the
+    /// pattern does not hold).
+    pub(crate) fn row_offsets<T: Unit>(&self, text: &[T], scale: u32, out: &mut [u32]) {
+        debug_assert_eq!(text.len(), out.len());
+        if let Some(bytes) = T::as_bytes(text) {
+            for (o, &c) in out.iter_mut().zip(bytes) {
+                *o = self.ids.low[usize::from(c)] * scale;
+            }
+        } else {
+            for (o, &c) in out.iter_mut().zip(text) {
+                *o = self.ids.get(c.into()) * scale;
+            }
+        }
+    }
+
+    /// Every symbol's masks, `blocks` words per id (id 0 all zero) and then
+    /// [`ROW_PADDING`] zeros, unless the table keeps position lists.
+    pub(crate) fn dense_rows(&self) -> Option<&[u64]> {
+        match &self.masks {
+            Masks::Dense(rows) => Some(rows),
+            Masks::Sparse { .. } => None,
+        }
     }
 
     /// The masks of `sym` for every block; `scratch` (`blocks` long) may be used to build them.
