@@ -22,17 +22,18 @@
 #[cfg(target_arch = "x86_64")]
 use super::hyyro2003_band;
 use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed, myers1999_wavefront};
-use crate::kernels::masks::table::BlockTable;
+use crate::kernels::masks::table::{BlockTable, LATIN1_ROWS_MAX};
 use crate::runtime::stop::Stop;
 use crate::text::graphemes;
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
 use std::sync::atomic::AtomicBool;
 
-/// Patterns from this many units take the wavefront kernel where it runs: at
-/// 129..=160 units (three blocks in four AVX2 lanes) it is as fast as the
-/// unrolled blocks, at 192 a third faster, at 512 six times (per call on
-/// unrelated ASCII pairs of equal length, examples/long_pairs.rs).
+/// Patterns from this many units take the wavefront kernel where it runs. Per
+/// call on unrelated ASCII pairs of equal length (examples/long_pairs.rs,
+/// against the unrolled blocks): 70..=128 units (two blocks in four lanes)
+/// 5-20% slower, 129 0.94 -> 0.74 µs, 192 1.38 -> 1.06 µs, 320 5.5 -> 2.6 µs,
+/// 512 31 -> 4.1 µs.
 const WAVEFRONT_MIN: usize = 129;
 
 /// What to compare, and how far to look.
@@ -158,7 +159,7 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
         // unrolled (W3 with k = 300: 5.2 against 3.4 µs), or in the
         // wavefront's lanes; the caller caps the result.
         if 2 * k >= m
-            && (m <= 64 * myers1999_fixed::MAX_BLOCKS || myers1999_wavefront::any_available())
+            && (m <= 64 * myers1999_fixed::MAX_BLOCKS || myers1999_wavefront::width(2).is_some())
         {
             return unbounded(pattern, text, k, stop);
         }
@@ -215,9 +216,16 @@ fn unbounded<P: Unit, T: Unit>(
     stop: Stop<'_>,
 ) -> Option<usize> {
     let m = pattern.len();
-    if m >= WAVEFRONT_MIN && myers1999_wavefront::any_available() {
+    if m >= WAVEFRONT_MIN
+        && let Some(width) = myers1999_wavefront::width(m.div_ceil(64))
+    {
+        if let Some(bytes) = P::as_bytes(pattern)
+            && m <= LATIN1_ROWS_MAX
+        {
+            return myers1999_wavefront::distance_latin1(width, bytes, text, stop);
+        }
         let table = BlockTable::new(pattern);
-        if let Some(plan) = myers1999_wavefront::Plan::new(&table) {
+        if let Some(plan) = myers1999_wavefront::Plan::with_width(&table, width) {
             return myers1999_wavefront::distance(&plan, m, text, stop);
         }
     }

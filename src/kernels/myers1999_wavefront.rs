@@ -44,7 +44,7 @@
 //! block and column against the scalar kernel's 17; memory: the pattern table
 //! plus O(m/64 + chunk) words.
 
-use crate::kernels::masks::table::{BlockTable, ROW_PADDING};
+use crate::kernels::masks::table::{BlockTable, LATIN1_ROWS_MAX, ROW_PADDING, with_latin1_rows};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
 
@@ -100,12 +100,13 @@ impl Width {
     }
 }
 
-/// Whether this CPU runs any width (AVX2 at least).
-pub(crate) fn any_available() -> bool {
-    Width::Avx2.available()
+/// The best vector width for a pattern of `blocks` blocks on this CPU, if it
+/// has any (AVX2 at least).
+pub(crate) fn width(blocks: usize) -> Option<Width> {
+    Width::best(blocks)
 }
 
-/// What the wavefront needs from a pattern: its dense table and a vector width.
+/// What the wavefront needs from a long pattern: its dense table and a vector width.
 pub(crate) struct Plan<'t> {
     table: &'t BlockTable,
     rows: &'t [u64],
@@ -139,37 +140,85 @@ pub(crate) fn distance<T: Unit>(
     text: &[T],
     stop: Stop<'_>,
 ) -> Option<usize> {
-    debug_assert!(m > 0 && plan.table.blocks() == m.div_ceil(64) && !text.is_empty());
-    let blocks = plan.table.blocks() as u32;
+    let blocks = plan.table.blocks();
+    debug_assert!(m > 0 && blocks == m.div_ceil(64) && !text.is_empty());
     let units = |from: usize, out: &mut [u32]| {
-        plan.table
-            .row_offsets(&text[from..from + out.len()], blocks, out);
+        let text = &text[from..from + out.len()];
+        plan.table.row_offsets(text, blocks as u32, out);
     };
     let job = Job {
         m,
         n: text.len(),
-        blocks: plan.table.blocks(),
+        blocks,
         rows: plan.rows,
         units: &units,
         chunk: CHUNK,
         stop,
     };
+    run_width(plan.width, &job)
+}
+
+/// Distance between a Latin-1 `pattern` of 1..=[`LATIN1_ROWS_MAX`] units and
+/// `text` (at least one unit) on lanes of `width` (which this CPU runs), or
+/// `None` if `stop` was raised. The masks come from a per-thread table indexed
+/// by the byte itself ([`with_latin1_rows`]), which costs far less to set up
+/// than a [`BlockTable`] on patterns this short.
+pub(crate) fn distance_latin1<T: Unit>(
+    width: Width,
+    pattern: &[u8],
+    text: &[T],
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let (m, n) = (pattern.len(), text.len());
+    debug_assert!(m > 0 && m <= LATIN1_ROWS_MAX && n > 0 && width.available());
+    let blocks = m.div_ceil(64);
+    let scale = blocks as u32;
+    let units = |from: usize, out: &mut [u32]| {
+        let text = &text[from..from + out.len()];
+        if let Some(bytes) = T::as_bytes(text) {
+            for (o, &c) in out.iter_mut().zip(bytes) {
+                *o = u32::from(c) * scale;
+            }
+        } else {
+            // Units past Latin-1 match nothing: row 256 is empty.
+            for (o, &c) in out.iter_mut().zip(text) {
+                *o = Into::<u32>::into(c).min(256) * scale;
+            }
+        }
+    };
+    with_latin1_rows(pattern, |rows| {
+        let job = Job {
+            m,
+            n,
+            blocks,
+            rows,
+            units: &units,
+            chunk: CHUNK,
+            stop,
+        };
+        run_width(width, &job)
+    })
+}
+
+/// Runs `job` on lanes of `width`, which this CPU runs.
+fn run_width(width: Width, job: &Job<'_, '_>) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     {
-        // SAFETY: a Plan holds a width only if this CPU runs it.
+        debug_assert!(width.available());
+        // SAFETY: callers only pass widths this CPU runs (Plan, width()).
         unsafe {
-            match plan.width {
-                Width::Avx2 => x86::avx2::<1>(&job),
-                Width::Avx2x2 => x86::avx2::<2>(&job),
-                Width::Avx512 => x86::avx512::<1>(&job),
-                Width::Avx512x2 => x86::avx512::<2>(&job),
+            match width {
+                Width::Avx2 => x86::avx2::<1>(job),
+                Width::Avx2x2 => x86::avx2::<2>(job),
+                Width::Avx512 => x86::avx512::<1>(job),
+                Width::Avx512x2 => x86::avx512::<2>(job),
             }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = job;
-        unreachable!("a Plan is only made on x86-64")
+        let _ = (width, job);
+        unreachable!("widths only run on x86-64")
     }
 }
 
@@ -956,6 +1005,13 @@ mod tests {
         ];
         for width in WIDTHS {
             out.push((format!("{width:?}"), simd(p, t, width, chunk)));
+            if let Some(bytes) = P::as_bytes(p)
+                && p.len() <= LATIN1_ROWS_MAX
+                && width.available()
+            {
+                let d = distance_latin1(width, bytes, t, Stop::Never);
+                out.push((format!("{width:?} Latin-1 rows"), d));
+            }
         }
         out
     }
@@ -1017,7 +1073,9 @@ mod tests {
         let p: Vec<u8> = (0..300u32).map(|i| (i * 7 % 5) as u8).collect();
         let ran = kernels(&p, &p[..200], 7);
         let widths = ran.iter().filter(|(_, d)| d.is_some()).count();
-        let expected = 6 + WIDTHS.iter().filter(|w| w.available()).count();
+        // Six portable layouts, and each width over a BlockTable and over the
+        // per-thread Latin-1 rows.
+        let expected = 6 + 2 * WIDTHS.iter().filter(|w| w.available()).count();
         assert_eq!(widths, expected);
     }
 
