@@ -1206,6 +1206,27 @@ mod tests {
             state ^= state << 17;
             alnum[(state % 62) as usize]
         };
+        // The clock, from a chain of dependent adds (one cycle each): the best
+        // of 300 samples of a millisecond or so, to miss the other tenants.
+        #[cfg(target_arch = "x86_64")]
+        let ghz = (0..300)
+            .map(|_| {
+                let (mut x, mut n) = (0u64, 1_000_000u64);
+                let start = Instant::now();
+                // SAFETY: register arithmetic only.
+                unsafe {
+                    std::arch::asm!(
+                        "2:", "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
+                        "dec {n}", "jnz 2b", x = inout(reg) x, n = inout(reg) n,
+                    );
+                }
+                std::hint::black_box((x, n));
+                4e6 / start.elapsed().as_secs_f64() / 1e9
+            })
+            .fold(0f64, f64::max);
+        #[cfg(not(target_arch = "x86_64"))]
+        let ghz = f64::NAN;
+        println!("clock ~{ghz:.2} GHz");
         for m in sizes {
             let p: Vec<u8> = (0..m).map(|_| next()).collect();
             let n: usize = std::env::var("WAVE_N").map_or(m, |v| v.parse().expect("a length"));
@@ -1263,7 +1284,12 @@ mod tests {
                 };
                 let steps = (m.div_ceil(64).div_ceil(lanes) * (n + lanes)) as f64;
                 let (ratio, per_step) = (secs / scalar, secs / steps * 1e9);
-                write!(line, " | {width:?} {ratio:.2}x {per_step:.2}ns/step").expect("a String");
+                let cycles = per_step * ghz / (lanes as f64);
+                write!(
+                    line,
+                    " | {width:?} {ratio:.2}x {per_step:.2}ns/step {cycles:.2}cyc/block"
+                )
+                .expect("a String");
             }
             println!("{line}");
         }
