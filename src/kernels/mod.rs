@@ -13,7 +13,7 @@
 //! | [`hyyro2003_band`] | Hyyrö 2003 on a diagonal band (AVX2, x86-64) | bounded long pairs |
 //! | [`myers1999`] | Myers 1999 blocks, banded | long patterns |
 //! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=128 units, or without AVX2 up to 512 |
-//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512) | long patterns without a useful bound |
+//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512); its `Pipeline` splits the rows into bands for several threads | long patterns without a useful bound |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
 //! | [`masks`] | pattern-match masks: tables, and SIMD compares on x86-64 | the kernels above |
 //! | [`lanes`] | many pairs or patterns side by side in vector lanes | batches, matrices, nearest |
@@ -34,4 +34,4 @@ pub(crate) mod myers1999_wavefront;
 pub mod reference;
 
 pub use dispatch::{Options, levenshtein, levenshtein_with_stop};
-pub(crate) use dispatch::{code_points, with_stop};
+pub(crate) use dispatch::{Split, code_points, code_points_split, with_stop};

@@ -47,6 +47,31 @@
 use crate::kernels::masks::table::{BlockTable, LATIN1_ROWS_MAX, ROW_PADDING, with_latin1_rows};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
+#[cfg(target_arch = "x86_64")]
+use x86::AnyBand;
+
+/// Without x86-64 there are no widths, so no plans and no bands.
+#[cfg(not(target_arch = "x86_64"))]
+enum AnyBand {}
+
+#[cfg(not(target_arch = "x86_64"))]
+impl AnyBand {
+    fn new(_: Width, _: &Job<'_>, _: std::ops::Range<usize>) -> Self {
+        unreachable!("widths only run on x86-64")
+    }
+    fn advance(
+        &mut self,
+        _: &Job<'_>,
+        _: usize,
+        _: Option<&[[u64; 2]]>,
+        _: Option<&mut [[u64; 2]]>,
+    ) {
+        match *self {}
+    }
+    fn vertical_deltas(&self, _: &Job<'_>) -> isize {
+        match *self {}
+    }
+}
 
 /// Time steps per chunk: a strip's carry buffer (16 bytes a step) and the
 /// strip's masks of the text units in the chunk stay in the L1 cache.
@@ -70,6 +95,15 @@ pub(crate) enum Width {
 const _: () = assert!(16 <= ROW_PADDING, "a strip loads up to 16 words from a row");
 
 impl Width {
+    /// Lanes, i.e. blocks per strip.
+    fn lanes(self) -> usize {
+        match self {
+            Width::Avx2 => 4,
+            Width::Avx2x2 | Width::Avx512 => 8,
+            Width::Avx512x2 => 16,
+        }
+    }
+
     /// Whether this CPU runs it (`is_x86_feature_detected!` caches its answer).
     pub(crate) fn available(self) -> bool {
         #[cfg(target_arch = "x86_64")]
@@ -151,11 +185,10 @@ pub(crate) fn distance<T: Unit>(
         n: text.len(),
         blocks,
         rows: plan.rows,
-        units: &units,
+        units: UnitsFn::Borrowed(&units),
         chunk: CHUNK,
-        stop,
     };
-    run_width(plan.width, &job)
+    run_width(plan.width, &job, stop)
 }
 
 /// Distance between a Latin-1 `pattern` of 1..=[`LATIN1_ROWS_MAX`] units and
@@ -192,38 +225,170 @@ pub(crate) fn distance_latin1<T: Unit>(
             n,
             blocks,
             rows,
-            units: &units,
+            units: UnitsFn::Borrowed(&units),
             chunk: CHUNK,
-            stop,
         };
-        run_width(width, &job)
+        run_width(width, &job, stop)
     })
 }
 
+/// Time steps per chunk in a [`Pipeline`]: each of its steps ends when every
+/// band is done (and a thread pool's sleeping workers take tens of
+/// microseconds to wake), so a step should last about a millisecond; the
+/// pipeline's ramp, one step per band, stays short against the n / 2,048
+/// steps of a long text.
+const PIPELINE_CHUNK: usize = 8 * CHUNK;
+
+/// One long pair's matrix split into bands of consecutive strips, run as a
+/// pipeline: band i takes chunk c at step c + i, reading the carries that band
+/// i - 1 wrote in the previous step (the horizontal deltas entering its top
+/// row at each column) and writing its own for band i + 1. The bands of one
+/// step depend on none of each other, so they may run on as many threads.
+/// Memory: the single run's per band, plus two carry buffers between
+/// neighbouring bands.
+pub(crate) struct Pipeline<'a> {
+    job: Job<'a>,
+    bands: Vec<AnyBand>,
+    /// Carry buffers: link i (between bands i and i + 1) at chunk c is
+    /// `links[2 · i + c % 2]`.
+    links: Vec<Vec<[u64; 2]>>,
+    chunks: usize,
+}
+
+/// One band's work in a pipeline step: call [`Task::run`] (on any thread).
+pub(crate) struct Task<'p> {
+    job: &'p Job<'p>,
+    band: &'p mut AnyBand,
+    chunk: usize,
+    incoming: Option<&'p [[u64; 2]]>,
+    outgoing: Option<&'p mut [[u64; 2]]>,
+}
+
+impl Task<'_> {
+    pub(crate) fn run(self) {
+        self.band
+            .advance(self.job, self.chunk, self.incoming, self.outgoing);
+    }
+}
+
+impl<'a> Pipeline<'a> {
+    /// The pipeline for the pattern of `m` units `plan` was made for and
+    /// `text` (at least one unit), in up to `parts` bands.
+    pub(crate) fn new<T: Unit>(plan: &Plan<'a>, m: usize, text: &'a [T], parts: usize) -> Self {
+        Self::with_chunk(plan, m, text, parts, PIPELINE_CHUNK)
+    }
+
+    /// [`Pipeline::new`] with chunks of at most `chunk` steps.
+    fn with_chunk<T: Unit>(
+        plan: &Plan<'a>,
+        m: usize,
+        text: &'a [T],
+        parts: usize,
+        chunk: usize,
+    ) -> Self {
+        let (table, blocks) = (plan.table, plan.table.blocks());
+        let units = move |from: usize, out: &mut [u32]| {
+            let text = &text[from..from + out.len()];
+            table.row_offsets(text, blocks as u32, out);
+        };
+        let job = Job {
+            m,
+            n: text.len(),
+            blocks,
+            rows: plan.rows,
+            units: UnitsFn::Owned(Box::new(units)),
+            chunk,
+        };
+        let w = plan.width.lanes();
+        let strips = job.strips(w);
+        let parts = parts.clamp(1, strips);
+        let bands: Vec<AnyBand> = (0..parts)
+            .map(|i| {
+                AnyBand::new(
+                    plan.width,
+                    &job,
+                    i * strips / parts..(i + 1) * strips / parts,
+                )
+            })
+            .collect();
+        let link = job.chunk(w) + 1;
+        Pipeline {
+            links: vec![vec![TOP; link]; 2 * (parts - 1)],
+            chunks: job.chunks(w),
+            bands,
+            job,
+        }
+    }
+
+    /// Steps from first to last: one per chunk, plus one per band after the first.
+    pub(crate) fn steps(&self) -> usize {
+        self.chunks + self.bands.len() - 1
+    }
+
+    /// The work of step `s` (steps run in order, each after the last is done).
+    pub(crate) fn tasks(&mut self, s: usize) -> Vec<Task<'_>> {
+        let mut links: Vec<Option<&mut Vec<[u64; 2]>>> = self.links.iter_mut().map(Some).collect();
+        let mut tasks = Vec::with_capacity(self.bands.len());
+        for (i, band) in self.bands.iter_mut().enumerate() {
+            let Some(c) = s.checked_sub(i).filter(|&c| c < self.chunks) else {
+                continue;
+            };
+            // Band i writes link i at chunk c while band i + 1 reads link i at
+            // chunk c - 1: the other buffer.
+            let incoming = i
+                .checked_sub(1)
+                .and_then(|l| links[2 * l + c % 2].take())
+                .map(|v| &v[..]);
+            let outgoing = links
+                .get_mut(2 * i + c % 2)
+                .and_then(Option::take)
+                .map(|v| &mut v[..]);
+            tasks.push(Task {
+                job: &self.job,
+                band,
+                chunk: c,
+                incoming,
+                outgoing,
+            });
+        }
+        tasks
+    }
+
+    /// The distance, once every step ran.
+    pub(crate) fn distance(&self) -> usize {
+        let deltas: isize = self
+            .bands
+            .iter()
+            .map(|b| b.vertical_deltas(&self.job))
+            .sum();
+        (self.job.n as isize + deltas) as usize
+    }
+}
+
 /// Runs `job` on lanes of `width`, which this CPU runs.
-fn run_width(width: Width, job: &Job<'_, '_>) -> Option<usize> {
+fn run_width(width: Width, job: &Job<'_>, stop: Stop<'_>) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     {
         debug_assert!(width.available());
         // SAFETY: callers only pass widths this CPU runs (Plan, width()).
         unsafe {
             match width {
-                Width::Avx2 => x86::avx2::<1>(job),
-                Width::Avx2x2 => x86::avx2::<2>(job),
-                Width::Avx512 => x86::avx512::<1>(job),
-                Width::Avx512x2 => x86::avx512::<2>(job),
+                Width::Avx2 => x86::avx2::<1>(job, stop),
+                Width::Avx2x2 => x86::avx2::<2>(job, stop),
+                Width::Avx512 => x86::avx512::<1>(job, stop),
+                Width::Avx512x2 => x86::avx512::<2>(job, stop),
             }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (width, job);
+        let _ = (width, job, stop);
         unreachable!("widths only run on x86-64")
     }
 }
 
 /// One run's inputs.
-struct Job<'a, 's> {
+struct Job<'a> {
     m: usize,
     /// Text units.
     n: usize,
@@ -233,10 +398,46 @@ struct Job<'a, 's> {
     /// `units(from, out)` sets `out[i]` to the row offset (id · blocks) of
     /// text unit `from + i`. Not generic over the unit type, so that the
     /// kernel is compiled once per vector width, not once per width and type.
-    units: &'a dyn Fn(usize, &mut [u32]),
-    /// Time steps per chunk (small in tests, to cross many chunk edges).
+    units: UnitsFn<'a>,
+    /// Time steps per chunk, at most (small in tests, to cross many chunk edges).
     chunk: usize,
-    stop: Stop<'s>,
+}
+
+/// A [`Job`]'s text units: a single run borrows its caller's closure, a
+/// [`Pipeline`] owns one.
+enum UnitsFn<'a> {
+    Borrowed(&'a RowOffsets<'a>),
+    Owned(Box<RowOffsets<'a>>),
+}
+
+/// `f(from, out)` sets `out[i]` to the row offset of text unit `from + i`.
+type RowOffsets<'a> = dyn Fn(usize, &mut [u32]) + Send + Sync + 'a;
+
+impl UnitsFn<'_> {
+    fn get(&self) -> &RowOffsets<'_> {
+        match self {
+            UnitsFn::Borrowed(f) => *f,
+            UnitsFn::Owned(f) => f.as_ref(),
+        }
+    }
+}
+
+impl Job<'_> {
+    /// Strips of `w` blocks.
+    fn strips(&self, w: usize) -> usize {
+        self.blocks.div_ceil(w)
+    }
+
+    /// Time steps per chunk with strips of `w` blocks.
+    fn chunk(&self, w: usize) -> usize {
+        self.chunk.min(self.strips(w) * w - 1 + self.n)
+    }
+
+    /// Chunks of time steps: block b of column j runs at time j + b, from 1 to
+    /// the last block's n + (strips · w - 1).
+    fn chunks(&self, w: usize) -> usize {
+        (self.strips(w) * w - 1 + self.n).div_ceil(self.chunk(w))
+    }
 }
 
 /// One vector register of `L` (1, 2, 4 or 8) 64-bit lanes. Every method is
@@ -406,120 +607,171 @@ impl<G: Reg, const R: usize> Diagonal<'_, G, R> {
     }
 }
 
-/// The kernel for `R` registers of type `G`.
+/// The kernel for `R` registers of type `G`: every strip in one band.
 #[inline(always)]
-fn run<G: Reg, const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
-    let (m, n, w) = (job.m, job.n, G::L * R);
-    let blocks = job.blocks;
-    let strips = blocks.div_ceil(w);
-    let span = strips * w;
-    let last_time = span - 1 + n;
-    let chunk = job.chunk.min(last_time);
-    let fresh = Strip {
-        vp: [G::splat(u64::MAX); R],
-        vn: [G::splat(0); R],
-        not_hp: [G::splat(0); R],
-        hn: [G::splat(0); R],
-        boundary: TOP,
-    };
-    let mut state = vec![fresh; strips];
-    // window[x]: the row offset (id · blocks) of column wlo + x's text unit, 0
-    // (the empty row) outside 1..=n; a chunk of times [t0, t0 + chunk) reads
-    // columns t0 + 1 - span ..= t0 + chunk - 1.
-    let mut window = vec![0u32; chunk + span - 1];
-    // Columns c of the window at x = c - wlo hold the row offset (id · blocks)
-    // of text unit c - 1; the window starts zeroed, and columns outside 1..=n
-    // keep 0, the empty row.
-    let fill = |window: &mut [u32], wlo: isize| {
-        let lo = (1 - wlo).clamp(0, window.len() as isize) as usize;
-        let hi = (n as isize + 1 - wlo).clamp(lo as isize, window.len() as isize) as usize;
-        window[..lo].fill(0);
-        window[hi..].fill(0);
-        if lo < hi {
-            let from = (wlo + lo as isize - 1) as usize;
-            (job.units)(from, &mut window[lo..hi]);
-        }
-    };
-    // Carry buffers between strips: entry k holds the bottom lane's carry at
-    // time t0 - 1 + k. Strip g writes rings[g % 2] and reads the other.
-    let ring_len = if strips > 1 { chunk + 1 } else { 0 };
-    let mut rings = [vec![TOP; ring_len], vec![TOP; ring_len]];
-    let chunks_per_check = (STOP_CHECK_CELLS / (chunk * span * 64)).max(1);
-    let mut t0 = 1;
-    let mut chunk_index = 0usize;
-    while t0 <= last_time {
-        if chunk_index % chunks_per_check == chunks_per_check - 1 && job.stop.raised() {
+fn run<G: Reg, const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Option<usize> {
+    let mut band = BandState::<G, R>::new(job, 0..job.strips(G::L * R));
+    let chunks = job.chunks(G::L * R);
+    let chunks_per_check = (STOP_CHECK_CELLS / (job.chunk(G::L * R) * band.span * 64)).max(1);
+    for c in 0..chunks {
+        if c % chunks_per_check == chunks_per_check - 1 && stop.raised() {
             return None;
         }
-        chunk_index += 1;
-        let t1 = (t0 + chunk).min(last_time + 1);
-        let wlo = t0 as isize + 1 - span as isize;
-        if t0 == 1 {
-            fill(&mut window, wlo);
-        } else {
-            window.copy_within(chunk.., 0);
-            let keep = window.len() - chunk;
-            fill(&mut window[keep..], wlo + keep as isize);
+        band.advance(job, c, None, None);
+    }
+    Some((job.n as isize + band.vertical_deltas(job)) as usize)
+}
+
+/// A band of consecutive strips between chunks: their registers, the text
+/// window and the carry buffers between them.
+struct BandState<G, const R: usize> {
+    /// Strip indices (strip g holds blocks g·W..(g + 1)·W).
+    strips: std::ops::Range<usize>,
+    /// Lanes in all strips of the pattern: blocks rounded up to W.
+    span: usize,
+    state: Vec<Strip<G, R>>,
+    /// window[x]: the row offset (id · blocks) of column wlo + x's text unit, 0
+    /// (the empty row) outside 1..=n; the chunk of times [t0, t0 + chunk)
+    /// reads columns t0 + 1 - span ..= t0 + chunk - 1.
+    window: Vec<u32>,
+    /// Carry buffers between the band's strips: entry k holds the bottom
+    /// lane's carry at time t0 - 1 + k. Strip g writes rings[g % 2] and reads
+    /// the other.
+    rings: [Vec<[u64; 2]>; 2],
+}
+
+impl<G: Reg, const R: usize> BandState<G, R> {
+    fn new(job: &Job<'_>, strips: std::ops::Range<usize>) -> Self {
+        let w = G::L * R;
+        let span = job.strips(w) * w;
+        let chunk = job.chunk(w);
+        let fresh = Strip {
+            vp: [G::splat(u64::MAX); R],
+            vn: [G::splat(0); R],
+            not_hp: [G::splat(0); R],
+            hn: [G::splat(0); R],
+            boundary: TOP,
+        };
+        let ring_len = if strips.len() > 1 { chunk + 1 } else { 0 };
+        BandState {
+            state: vec![fresh; strips.len()],
+            strips,
+            span,
+            window: vec![0; chunk + span - 1],
+            rings: [vec![TOP; ring_len], vec![TOP; ring_len]],
         }
-        for (g, st) in state.iter_mut().enumerate() {
+    }
+
+    /// Runs the band's strips through chunk `c` (after chunks 0..c). The top
+    /// strip reads `incoming` (entry k: the carry entering it at time
+    /// t0 - 1 + k, from the band above), or the top row's carries without
+    /// one; the bottom strip writes its carries to `outgoing` (same layout) if
+    /// given.
+    #[inline(always)]
+    fn advance(
+        &mut self,
+        job: &Job<'_>,
+        c: usize,
+        incoming: Option<&[[u64; 2]]>,
+        mut outgoing: Option<&mut [[u64; 2]]>,
+    ) {
+        let (n, w, span) = (job.n, G::L * R, self.span);
+        let chunk = job.chunk(w);
+        let last_time = span - 1 + n;
+        let t0 = 1 + c * chunk;
+        let t1 = (t0 + chunk).min(last_time + 1);
+        // Columns c of the window at x = c - wlo hold the row offset of text
+        // unit c - 1; columns outside 1..=n hold 0, the empty row.
+        let wlo = t0 as isize + 1 - span as isize;
+        let fill = |window: &mut [u32], wlo: isize| {
+            let lo = (1 - wlo).clamp(0, window.len() as isize) as usize;
+            let hi = (n as isize + 1 - wlo).clamp(lo as isize, window.len() as isize) as usize;
+            window[..lo].fill(0);
+            window[hi..].fill(0);
+            if lo < hi {
+                let from = (wlo + lo as isize - 1) as usize;
+                job.units.get()(from, &mut window[lo..hi]);
+            }
+        };
+        if c == 0 {
+            fill(&mut self.window, wlo);
+        } else {
+            self.window.copy_within(chunk.., 0);
+            let keep = self.window.len() - chunk;
+            fill(&mut self.window[keep..], wlo + keep as isize);
+        }
+        let (top, bottom) = (self.strips.start, self.strips.end - 1);
+        for (g, st) in self.strips.clone().zip(self.state.iter_mut()) {
             let first = g * w;
             if first + 1 >= t1 {
                 break; // this strip, and those below it, start later
             }
             // A strip that is done still passes on the carry of its last time,
             // which the strip below reads at the start of this chunk.
-            let (even, odd) = rings.split_at_mut(1);
+            let (even, odd) = self.rings.split_at_mut(1);
             let (ring_in, ring_out): (&[[u64; 2]], &mut [[u64; 2]]) = if g % 2 == 0 {
                 (&odd[0], &mut even[0])
             } else {
                 (&even[0], &mut odd[0])
+            };
+            let ring_in = if g == top { incoming } else { Some(ring_in) };
+            let ring_out = if g == bottom {
+                outgoing.as_deref_mut()
+            } else {
+                Some(ring_out)
             };
             let at = Span {
                 first,
                 t0,
                 t1,
                 n,
-                window: &window[span - first - w..],
+                window: &self.window[span - first - w..],
             };
-            // The first strip reads the top row's carries, the last writes none;
-            // each case is a copy of `strip` of its own.
+            // The top row's carries and a strip with no one below: each case
+            // is a copy of `strip` of its own.
             let rows = job.rows;
-            match (g == 0, g + 1 == strips) {
-                (true, true) => strip::<G, R, false>(st, &at, rows, None, &mut []),
-                (false, true) => strip::<G, R, false>(st, &at, rows, Some(ring_in), &mut []),
-                (top, false) => {
+            match (ring_in, ring_out) {
+                (None, None) => strip::<G, R, false>(st, &at, rows, None, &mut []),
+                (Some(ring_in), None) => {
+                    strip::<G, R, false>(st, &at, rows, Some(ring_in), &mut []);
+                }
+                (ring_in, Some(ring_out)) => {
                     ring_out[0] = st.boundary;
-                    if top {
-                        strip::<G, R, true>(st, &at, rows, None, ring_out);
-                    } else {
+                    if let Some(ring_in) = ring_in {
                         strip::<G, R, true>(st, &at, rows, Some(ring_in), ring_out);
+                    } else {
+                        strip::<G, R, true>(st, &at, rows, None, ring_out);
                     }
                     st.boundary = ring_out[t1 - t0];
                 }
             }
         }
-        t0 = t1;
     }
-    // D[m][n] = D[0][n] + the vertical deltas of rows 1..=m in column n.
-    let mut d = n as isize;
-    for (g, st) in state.iter().enumerate() {
-        for r in 0..R {
-            for l in 0..G::L {
-                let b = g * w + G::L * r + l;
-                if b >= blocks {
-                    continue;
+
+    /// Once every chunk ran: the sum of the vertical deltas of the band's
+    /// rows (up to row m) in the last column.
+    fn vertical_deltas(&self, job: &Job<'_>) -> isize {
+        let (m, blocks, w) = (job.m, job.blocks, G::L * R);
+        let mut d = 0isize;
+        for (g, st) in self.strips.clone().zip(&self.state) {
+            for r in 0..R {
+                for l in 0..G::L {
+                    let b = g * w + G::L * r + l;
+                    if b >= blocks {
+                        continue;
+                    }
+                    let rows = if b + 1 == blocks {
+                        u64::MAX >> (63 - (m - 1) % 64)
+                    } else {
+                        u64::MAX
+                    };
+                    d += (st.vp[r].lane(l) & rows).count_ones() as isize;
+                    d -= (st.vn[r].lane(l) & rows).count_ones() as isize;
                 }
-                let rows = if b + 1 == blocks {
-                    u64::MAX >> (63 - (m - 1) % 64)
-                } else {
-                    u64::MAX
-                };
-                d += (st.vp[r].lane(l) & rows).count_ones() as isize;
-                d -= (st.vn[r].lane(l) & rows).count_ones() as isize;
             }
         }
+        d
     }
-    Some(d as usize)
 }
 
 /// Where a strip runs in a chunk.
@@ -659,7 +911,8 @@ fn ramp<G: Reg, const R: usize, const OUT: bool>(
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use crate::kernels::myers1999_wavefront::{Job, Reg, run};
+    use crate::kernels::myers1999_wavefront::{BandState, Job, Reg, Width, run};
+    use crate::runtime::stop::Stop;
     use std::arch::x86_64::{
         __m256i, __m512i, _mm_storeu_si128, _mm256_add_epi64, _mm256_and_si256,
         _mm256_andnot_si256, _mm256_blend_epi32, _mm256_extracti128_si256, _mm256_loadu_si256,
@@ -670,14 +923,15 @@ mod x86 {
         _mm512_set1_epi64, _mm512_setr_epi64, _mm512_slli_epi64, _mm512_srli_epi64,
         _mm512_storeu_si512, _mm512_unpackhi_epi64,
     };
+    use std::ops::Range;
 
     /// The kernel on `R` AVX2 registers.
     ///
     /// # Safety
     /// The CPU must have AVX2.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2<const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
-        run::<Avx2, R>(job)
+    pub(super) unsafe fn avx2<const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Option<usize> {
+        run::<Avx2, R>(job, stop)
     }
 
     /// The kernel on `R` AVX-512 registers; VBMI2's double shift (vpshldq)
@@ -686,12 +940,135 @@ mod x86 {
     /// # Safety
     /// The CPU must have AVX-512F, AVX-512 VBMI2 and AVX2.
     #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
-    pub(super) unsafe fn avx512<const R: usize>(job: &Job<'_, '_>) -> Option<usize> {
-        run::<Avx512, R>(job)
+    pub(super) unsafe fn avx512<const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Option<usize> {
+        run::<Avx512, R>(job, stop)
     }
 
-    /// An AVX2 register. Values of this type exist only inside [`avx2`] and
-    /// [`avx512`], so every intrinsic below runs on a CPU with AVX2.
+    /// A band of a [`super::Pipeline`] on one of the vector widths.
+    pub(in crate::kernels::myers1999_wavefront) struct AnyBand(Band);
+
+    enum Band {
+        Avx2(BandState<Avx2, 1>),
+        Avx2x2(BandState<Avx2, 2>),
+        Avx512(BandState<Avx512, 1>),
+        Avx512x2(BandState<Avx512, 2>),
+    }
+
+    impl AnyBand {
+        /// A fresh band of `strips` on `width`, which this CPU runs.
+        pub(in crate::kernels::myers1999_wavefront) fn new(
+            width: Width,
+            job: &Job<'_>,
+            strips: Range<usize>,
+        ) -> Self {
+            debug_assert!(width.available());
+            // SAFETY: bands are only made for the width of a Plan, which this CPU runs.
+            unsafe {
+                AnyBand(match width {
+                    Width::Avx2 => Band::Avx2(new_avx2(job, strips)),
+                    Width::Avx2x2 => Band::Avx2x2(new_avx2(job, strips)),
+                    Width::Avx512 => Band::Avx512(new_avx512(job, strips)),
+                    Width::Avx512x2 => Band::Avx512x2(new_avx512(job, strips)),
+                })
+            }
+        }
+
+        /// [`BandState::advance`].
+        pub(in crate::kernels::myers1999_wavefront) fn advance(
+            &mut self,
+            job: &Job<'_>,
+            c: usize,
+            incoming: Option<&[[u64; 2]]>,
+            outgoing: Option<&mut [[u64; 2]]>,
+        ) {
+            // SAFETY: as in `new`, the band's width runs on this CPU.
+            unsafe {
+                match &mut self.0 {
+                    Band::Avx2(b) => advance_avx2(b, job, c, incoming, outgoing),
+                    Band::Avx2x2(b) => advance_avx2(b, job, c, incoming, outgoing),
+                    Band::Avx512(b) => advance_avx512(b, job, c, incoming, outgoing),
+                    Band::Avx512x2(b) => advance_avx512(b, job, c, incoming, outgoing),
+                }
+            }
+        }
+
+        /// [`BandState::vertical_deltas`].
+        pub(in crate::kernels::myers1999_wavefront) fn vertical_deltas(
+            &self,
+            job: &Job<'_>,
+        ) -> isize {
+            // SAFETY: as in `new`, the band's width runs on this CPU.
+            unsafe {
+                match &self.0 {
+                    Band::Avx2(b) => deltas_avx2(b, job),
+                    Band::Avx2x2(b) => deltas_avx2(b, job),
+                    Band::Avx512(b) => deltas_avx512(b, job),
+                    Band::Avx512x2(b) => deltas_avx512(b, job),
+                }
+            }
+        }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    unsafe fn new_avx2<const R: usize>(job: &Job<'_>, strips: Range<usize>) -> BandState<Avx2, R> {
+        BandState::new(job, strips)
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    unsafe fn advance_avx2<const R: usize>(
+        band: &mut BandState<Avx2, R>,
+        job: &Job<'_>,
+        c: usize,
+        incoming: Option<&[[u64; 2]]>,
+        outgoing: Option<&mut [[u64; 2]]>,
+    ) {
+        band.advance(job, c, incoming, outgoing);
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    unsafe fn deltas_avx2<const R: usize>(band: &BandState<Avx2, R>, job: &Job<'_>) -> isize {
+        band.vertical_deltas(job)
+    }
+
+    /// # Safety
+    /// As for [`avx512`].
+    #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
+    unsafe fn new_avx512<const R: usize>(
+        job: &Job<'_>,
+        strips: Range<usize>,
+    ) -> BandState<Avx512, R> {
+        BandState::new(job, strips)
+    }
+
+    /// # Safety
+    /// As for [`avx512`].
+    #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
+    unsafe fn advance_avx512<const R: usize>(
+        band: &mut BandState<Avx512, R>,
+        job: &Job<'_>,
+        c: usize,
+        incoming: Option<&[[u64; 2]]>,
+        outgoing: Option<&mut [[u64; 2]]>,
+    ) {
+        band.advance(job, c, incoming, outgoing);
+    }
+
+    /// # Safety
+    /// As for [`avx512`].
+    #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
+    unsafe fn deltas_avx512<const R: usize>(band: &BandState<Avx512, R>, job: &Job<'_>) -> isize {
+        band.vertical_deltas(job)
+    }
+
+    /// An AVX2 register. Values of this type exist only inside the
+    /// target-feature functions of this module, so every intrinsic below runs
+    /// on a CPU with AVX2.
     #[derive(Clone, Copy)]
     struct Avx2(__m256i);
 
@@ -788,8 +1165,9 @@ mod x86 {
         }
     }
 
-    /// An AVX-512 register. Values of this type exist only inside [`avx512`],
-    /// so every intrinsic below runs on a CPU with AVX-512F.
+    /// An AVX-512 register. Values of this type exist only inside the
+    /// AVX-512 target-feature functions of this module, so every intrinsic
+    /// below runs on a CPU with AVX-512F.
     #[derive(Clone, Copy)]
     struct Avx512(__m512i);
 
@@ -942,22 +1320,24 @@ mod tests {
         t: &[T],
         chunk: usize,
         stop: Stop<'_>,
-        kernel: impl FnOnce(&Job<'_, '_>) -> R,
+        kernel: impl FnOnce(&Job<'_>, Stop<'_>) -> R,
     ) -> R {
         let table = BlockTable::new(p);
         let blocks = table.blocks() as u32;
         let units = |from: usize, out: &mut [u32]| {
             table.row_offsets(&t[from..from + out.len()], blocks, out);
         };
-        kernel(&Job {
-            m: p.len(),
-            n: t.len(),
-            blocks: table.blocks(),
-            rows: table.dense_rows().expect("a dense table"),
-            units: &units,
-            chunk,
+        kernel(
+            &Job {
+                m: p.len(),
+                n: t.len(),
+                blocks: table.blocks(),
+                rows: table.dense_rows().expect("a dense table"),
+                units: UnitsFn::Borrowed(&units),
+                chunk,
+            },
             stop,
-        })
+        )
     }
 
     fn portable<const L: usize, const R: usize, P: Unit, T: Unit>(
@@ -975,15 +1355,15 @@ mod tests {
         if !width.available() {
             return None;
         }
-        with_job(p, t, chunk, Stop::Never, |job| {
+        with_job(p, t, chunk, Stop::Never, |job, stop| {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: this CPU runs the width.
             unsafe {
                 match width {
-                    Width::Avx2 => x86::avx2::<1>(job),
-                    Width::Avx2x2 => x86::avx2::<2>(job),
-                    Width::Avx512 => x86::avx512::<1>(job),
-                    Width::Avx512x2 => x86::avx512::<2>(job),
+                    Width::Avx2 => x86::avx2::<1>(job, stop),
+                    Width::Avx2x2 => x86::avx2::<2>(job, stop),
+                    Width::Avx512 => x86::avx512::<1>(job, stop),
+                    Width::Avx512x2 => x86::avx512::<2>(job, stop),
                 }
             }
             #[cfg(not(target_arch = "x86_64"))]
@@ -1119,8 +1499,8 @@ mod tests {
                 "{width:?}: too short to look at the flag"
             );
         }
-        let run = |job: &Job<'_, '_>| run::<Portable<4>, 1>(job);
-        assert_eq!(with_job(&p, &t, 256, Stop::Flag(&raised), run), None);
+        let stopped = with_job(&p, &t, 256, Stop::Flag(&raised), run::<Portable<4>, 1>);
+        assert_eq!(stopped, None);
     }
 
     /// Units from a one- or two-letter alphabet (long runs, many ties), a few
@@ -1180,6 +1560,71 @@ mod tests {
             let t = crate::kernels::reference::edited(&p, edits);
             prop_assume!(!t.is_empty());
             check(&p, &t, chunk)?;
+        }
+    }
+
+    /// Runs a pipeline of `parts` bands to the end, each step's tasks in
+    /// reverse order (any order must do).
+    fn through_pipeline<T: Unit>(
+        plan: &Plan<'_>,
+        m: usize,
+        t: &[T],
+        parts: usize,
+        chunk: usize,
+    ) -> usize {
+        let mut pipeline = Pipeline::with_chunk(plan, m, t, parts, chunk);
+        for s in 0..pipeline.steps() {
+            let mut tasks = pipeline.tasks(s);
+            assert!(tasks.len() <= parts);
+            while let Some(task) = tasks.pop() {
+                task.run();
+            }
+        }
+        pipeline.distance()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        /// The pattern's strips split into 1 to 5 bands, run step by step,
+        /// on every width this CPU has.
+        #[test]
+        fn pipelines_match_reference(
+            p in side(),
+            t in side(),
+            parts in 1usize..=5,
+            chunk in chunk(),
+        ) {
+            let want = naive(&p, &t);
+            let table = BlockTable::new(&p);
+            for width in WIDTHS {
+                let Some(plan) = Plan::with_width(&table, width) else { continue };
+                prop_assert_eq!(through_pipeline(&plan, p.len(), &t, parts, chunk), want, "{:?}", width);
+            }
+        }
+    }
+
+    #[test]
+    fn a_pipeline_of_many_strips_and_chunks_matches_the_single_run() {
+        let p: Vec<u16> = (0..3_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 29) as u16 + 250)
+            .collect();
+        let t: Vec<u8> = (0..5_000u32)
+            .map(|i| (i.wrapping_mul(40_503) >> 13) as u8)
+            .collect();
+        let table = BlockTable::new(&p);
+        for width in WIDTHS {
+            let Some(plan) = Plan::with_width(&table, width) else {
+                continue;
+            };
+            let want = distance(&plan, p.len(), &t, Stop::Never);
+            for parts in [2, 3, 7] {
+                assert_eq!(
+                    Some(through_pipeline(&plan, p.len(), &t, parts, 300)),
+                    want,
+                    "{width:?} {parts}"
+                );
+            }
         }
     }
 
@@ -1277,11 +1722,7 @@ mod tests {
                 };
                 let (secs, d) = time(&|| distance(&plan, m, &t, Stop::Never).unwrap_or(0));
                 assert_eq!(d, want);
-                let lanes = match width {
-                    Width::Avx2 => 4,
-                    Width::Avx2x2 | Width::Avx512 => 8,
-                    Width::Avx512x2 => 16,
-                };
+                let lanes = width.lanes();
                 let steps = (m.div_ceil(64).div_ceil(lanes) * (n + lanes)) as f64;
                 let (ratio, per_step) = (secs / scalar, secs / steps * 1e9);
                 let cycles = per_step * ghz / (lanes as f64);
