@@ -6,7 +6,7 @@
 
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
-use crate::kernels::myers1999_wavefront::{Pipeline, Task};
+use crate::kernels::myers1999_wavefront::{Pipeline, Work};
 use crate::kernels::{Options, Split, code_points, code_points_split, with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::{Asker, Stop};
@@ -201,19 +201,28 @@ fn long_pair(a: Units<'_>, b: Units<'_>, k: usize, stop: &AtomicBool) -> Option<
     code_points_split(a, b, k, stop.into(), Some(split))
 }
 
-/// Steps `p` through, the bands of each step in parallel on the current pool:
-/// band i of a pair's pattern rows takes chunk c of the text at step c + i, so
-/// after a ramp of one step per band every thread has a band to run (see
-/// [`Pipeline`]). A step is a few hundred microseconds on a 100,000-unit pair,
-/// so waiting for all bands at its end costs little.
+/// Runs `p` on every thread of the current pool: each worker takes chunks of
+/// bands as they become ready (see [`Pipeline`]) and spins, then yields, while
+/// none is; a worker the pool never starts is simply not needed.
 fn pipeline(p: &mut Pipeline<'_>, stop: &AtomicBool) -> Option<()> {
-    for s in 0..p.steps() {
-        if stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        p.tasks(s).into_par_iter().for_each(Task::run);
-    }
-    Some(())
+    let shared = &*p;
+    (0..rayon::current_num_threads())
+        .into_par_iter()
+        .for_each(|_| {
+            let mut idle = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                match shared.work() {
+                    Work::Ran => idle = 0,
+                    Work::Done => return,
+                    Work::Wait if idle < 64 => {
+                        idle += 1;
+                        std::hint::spin_loop();
+                    }
+                    Work::Wait => std::thread::yield_now(),
+                }
+            }
+        });
+    (!stop.load(Ordering::Relaxed)).then_some(())
 }
 
 /// Stands for "computed at the next flush" (no distance comes near it).

@@ -66,6 +66,8 @@ use crate::kernels::masks::table::{BlockTable, LATIN1_ROWS_MAX, ROW_PADDING, wit
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
 use band::TOP;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 #[cfg(target_arch = "x86_64")]
 use x86_64::AnyBand;
 
@@ -249,43 +251,44 @@ pub(crate) fn distance_latin1<T: Unit>(
     })
 }
 
-/// Time steps per chunk in a [`Pipeline`]: each of its steps ends when every
-/// band is done (and a thread pool's sleeping workers take tens of
-/// microseconds to wake), so a step should last about a millisecond; the
-/// pipeline's ramp, one step per band, stays short against the n / 2,048
-/// steps of a long text.
+/// Time steps per chunk in a [`Pipeline`]: a chunk of a band is a unit of
+/// work handed to a thread (a millisecond or so on a 100,000-unit pair split
+/// in two), so the locks and counters around it cost nothing.
 const PIPELINE_CHUNK: usize = 8 * CHUNK;
 
+/// Carry buffers per link between two bands: band i may run up to this many
+/// chunks ahead of band i + 1, which absorbs a thread's pauses.
+const LINK_SLOTS: usize = 4;
+
 /// One long pair's matrix split into bands of consecutive strips, run as a
-/// pipeline: band i takes chunk c at step c + i, reading the carries that band
-/// i - 1 wrote in the previous step (the horizontal deltas entering its top
-/// row at each column) and writing its own for band i + 1. The bands of one
-/// step depend on none of each other, so they may run on as many threads.
-/// Memory: the single run's per band, plus two carry buffers between
-/// neighbouring bands.
+/// pipeline on any number of threads: band i can run chunk c once band i - 1
+/// has run it (its carries are the horizontal deltas entering band i's top
+/// row, one per column) and band i + 1 has read the carries of chunk
+/// c - [`LINK_SLOTS`] from the buffer chunk c reuses. Threads call
+/// [`Pipeline::work`] until it says [`Work::Done`]; each call runs one chunk
+/// of one band that is ready and that no other thread is running, so one
+/// thread alone finishes the matrix too, and a thread that is descheduled
+/// holds up no other for longer than a chunk. Memory: a single run's per band,
+/// plus [`LINK_SLOTS`] carry buffers of a chunk's length between neighbours.
 pub(crate) struct Pipeline<'a> {
     job: Job<'a>,
-    bands: Vec<AnyBand>,
-    /// Carry buffers: link i (between bands i and i + 1) at chunk c is
-    /// `links[2 · i + c % 2]`.
-    links: Vec<Vec<[u64; 2]>>,
+    bands: Vec<Mutex<AnyBand>>,
+    /// Link i (between bands i and i + 1) at chunk c is `links[LINK_SLOTS · i + c % LINK_SLOTS]`.
+    links: Vec<Mutex<Vec<[u64; 2]>>>,
+    /// Chunks each band has run.
+    done: Vec<AtomicUsize>,
     chunks: usize,
 }
 
-/// One band's work in a pipeline step: call [`Task::run`] (on any thread).
-pub(crate) struct Task<'p> {
-    job: &'p Job<'p>,
-    band: &'p mut AnyBand,
-    chunk: usize,
-    incoming: Option<&'p [[u64; 2]]>,
-    outgoing: Option<&'p mut [[u64; 2]]>,
-}
-
-impl Task<'_> {
-    pub(crate) fn run(self) {
-        self.band
-            .advance(self.job, self.chunk, self.incoming, self.outgoing);
-    }
+/// What [`Pipeline::work`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Work {
+    /// Ran a chunk of a band.
+    Ran,
+    /// Found nothing ready: the other threads hold what is.
+    Wait,
+    /// Every band has run every chunk.
+    Done,
 }
 
 impl<'a> Pipeline<'a> {
@@ -319,66 +322,78 @@ impl<'a> Pipeline<'a> {
         let w = plan.width.lanes();
         let strips = job.strips(w);
         let parts = parts.clamp(1, strips);
-        let bands: Vec<AnyBand> = (0..parts)
+        let bands = (0..parts)
             .map(|i| {
-                AnyBand::new(
-                    plan.width,
-                    &job,
-                    i * strips / parts..(i + 1) * strips / parts,
-                )
+                let strips = i * strips / parts..(i + 1) * strips / parts;
+                Mutex::new(AnyBand::new(plan.width, &job, strips))
             })
             .collect();
         let link = job.chunk(w) + 1;
         Pipeline {
-            links: vec![vec![TOP; link]; 2 * (parts - 1)],
+            links: (0..LINK_SLOTS * (parts - 1))
+                .map(|_| Mutex::new(vec![TOP; link]))
+                .collect(),
+            done: (0..parts).map(|_| AtomicUsize::new(0)).collect(),
             chunks: job.chunks(w),
             bands,
             job,
         }
     }
 
-    /// Steps from first to last: one per chunk, plus one per band after the first.
-    pub(crate) fn steps(&self) -> usize {
-        self.chunks + self.bands.len() - 1
-    }
-
-    /// The work of step `s` (steps run in order, each after the last is done).
-    pub(crate) fn tasks(&mut self, s: usize) -> Vec<Task<'_>> {
-        let mut links: Vec<Option<&mut Vec<[u64; 2]>>> = self.links.iter_mut().map(Some).collect();
-        let mut tasks = Vec::with_capacity(self.bands.len());
-        for (i, band) in self.bands.iter_mut().enumerate() {
-            let Some(c) = s.checked_sub(i).filter(|&c| c < self.chunks) else {
-                continue;
-            };
-            // Band i writes link i at chunk c while band i + 1 reads link i at
-            // chunk c - 1: the other buffer.
-            let incoming = i
-                .checked_sub(1)
-                .and_then(|l| links[2 * l + c % 2].take())
-                .map(|v| &v[..]);
-            let outgoing = links
-                .get_mut(2 * i + c % 2)
-                .and_then(Option::take)
-                .map(|v| &mut v[..]);
-            tasks.push(Task {
-                job: &self.job,
-                band,
-                chunk: c,
-                incoming,
-                outgoing,
-            });
+    /// Runs the next chunk of one band that is ready and free, if any.
+    pub(crate) fn work(&self) -> Work {
+        let (last, chunks) = (self.bands.len() - 1, self.chunks);
+        let done = |i: usize| self.done[i].load(Ordering::Acquire);
+        if done(last) == chunks {
+            return Work::Done;
         }
-        tasks
+        // Bands further down first: they hold up the end of the pipeline.
+        for i in (0..=last).rev() {
+            let c = done(i);
+            let ready = c < chunks
+                && (i == 0 || done(i - 1) > c)
+                && (i == last || done(i + 1) + LINK_SLOTS > c);
+            if !ready {
+                continue;
+            }
+            let Ok(mut band) = self.bands[i].try_lock() else {
+                continue; // another thread runs it
+            };
+            if done(i) != c {
+                continue; // and ran it while we looked
+            }
+            // A poisoned lock means a thread panicked mid-chunk; so does the
+            // caller's `par_iter` then, and nothing reads this pipeline again.
+            let slot = |link: usize| &self.links[LINK_SLOTS * link + c % LINK_SLOTS];
+            let incoming =
+                (i > 0).then(|| slot(i - 1).lock().unwrap_or_else(PoisonError::into_inner));
+            let mut outgoing =
+                (i < last).then(|| slot(i).lock().unwrap_or_else(PoisonError::into_inner));
+            band.advance(
+                &self.job,
+                c,
+                incoming.as_deref().map(|v| &v[..]),
+                outgoing.as_deref_mut().map(|v| &mut v[..]),
+            );
+            self.done[i].store(c + 1, Ordering::Release);
+            return Work::Ran;
+        }
+        Work::Wait
     }
 
-    /// The distance, once every step ran.
-    pub(crate) fn distance(&self) -> usize {
+    /// The distance, once [`Pipeline::work`] said [`Work::Done`].
+    pub(crate) fn distance(&mut self) -> usize {
+        let job = &self.job;
         let deltas: isize = self
             .bands
-            .iter()
-            .map(|b| b.vertical_deltas(&self.job))
+            .iter_mut()
+            .map(|b| {
+                b.get_mut()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .vertical_deltas(job)
+            })
             .sum();
-        (self.job.n as isize + deltas) as usize
+        (job.n as isize + deltas) as usize
     }
 }
 

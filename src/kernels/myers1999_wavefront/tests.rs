@@ -305,8 +305,7 @@ proptest! {
     }
 }
 
-/// Runs a pipeline of `parts` bands to the end, each step's tasks in
-/// reverse order (any order must do).
+/// Runs a pipeline of `parts` bands to the end on this thread.
 fn through_pipeline<T: Unit>(
     plan: &Plan<'_>,
     m: usize,
@@ -315,13 +314,8 @@ fn through_pipeline<T: Unit>(
     chunk: usize,
 ) -> usize {
     let mut pipeline = Pipeline::with_chunk(plan, m, t, parts, chunk);
-    for s in 0..pipeline.steps() {
-        let mut tasks = pipeline.tasks(s);
-        assert!(tasks.len() <= parts);
-        while let Some(task) = tasks.pop() {
-            task.run();
-        }
-    }
+    while pipeline.work() == Work::Ran {}
+    assert_eq!(pipeline.work(), Work::Done, "one thread never waits");
     pipeline.distance()
 }
 
@@ -361,10 +355,23 @@ fn a_pipeline_of_many_strips_and_chunks_matches_the_single_run() {
         };
         let want = distance(&plan, p.len(), &t, Stop::Never);
         for parts in [2, 3, 7] {
+            let single = through_pipeline(&plan, p.len(), &t, parts, 300);
+            assert_eq!(Some(single), want, "{width:?} {parts}");
+            // Four threads on the same pipeline, racing for its bands.
+            let mut pipeline = Pipeline::with_chunk(&plan, p.len(), &t, parts, 300);
+            std::thread::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|| {
+                        while pipeline.work() != Work::Done {
+                            std::thread::yield_now();
+                        }
+                    });
+                }
+            });
             assert_eq!(
-                Some(through_pipeline(&plan, p.len(), &t, parts, 300)),
+                Some(pipeline.distance()),
                 want,
-                "{width:?} {parts}"
+                "{width:?} {parts} on threads"
             );
         }
     }
