@@ -687,14 +687,27 @@ def describe_other_cpu(share: float | None) -> str:
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class W5Call:
-    key: str  # the library's key in load_libraries()
+    key: str  # the call's key in _w5_function()
     label: str
     repeats: int = 3  # timed calls inside the child process
+    lib: str = ""  # the library's key in load_libraries(), if not `key`
+
+    @property
+    def library(self) -> str:
+        return self.lib or self.key
 
 
 # jellyfish is left out: it takes about a minute per call at this length.
 W5_CALLS = (
     W5Call("ours", "pyo3_levenshtein.levenshtein(a, b)"),
+    # The one long pair as a batch: with two threads its whole-matrix pass runs
+    # as a pipeline of two bands of rows (issue 16: <= 0.6 x one thread).
+    W5Call(
+        "ours_batch1", "pyo3_levenshtein.levenshtein_batch([(a, b)], num_threads=1)", lib="ours"
+    ),
+    W5Call(
+        "ours_batch2", "pyo3_levenshtein.levenshtein_batch([(a, b)], num_threads=2)", lib="ours"
+    ),
     W5Call("rapidfuzz", "rapidfuzz.distance.Levenshtein.distance(a, b)"),
     W5Call("Levenshtein", "Levenshtein.distance(a, b)"),
     W5Call("edlib", 'edlib.align(a, b)["editDistance"]'),
@@ -710,6 +723,11 @@ def _w5_function(key: str) -> Callable[[str, str], int]:
         from pyo3_levenshtein import levenshtein
 
         return levenshtein
+    if key in ("ours_batch1", "ours_batch2"):
+        from pyo3_levenshtein import levenshtein_batch
+
+        threads = int(key[-1])
+        return lambda a, b: levenshtein_batch([(a, b)], num_threads=threads)[0]
     if key == "rapidfuzz":
         from rapidfuzz.distance.Levenshtein import distance
 
@@ -838,7 +856,7 @@ def run_w5(libs: dict[str, Library]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for case in W5_CASES:
         for call in W5_CALLS:
-            if libs[call.key].module is None:
+            if libs[call.library].module is None:
                 continue  # the header lists it as not importable
             t0 = time.perf_counter()
             child = _w5_child(call, case)
@@ -847,7 +865,7 @@ def run_w5(libs: dict[str, Library]) -> list[dict[str, Any]]:
                 file=sys.stderr,
                 flush=True,
             )
-            entry = dict(case=case, label=call.label, ours=call.key == "ours", key=call.key)
+            entry = dict(case=case, label=call.label, ours=call.library == "ours", key=call.key)
             entry.update((k, v) for k, v in child.items() if k not in entry)
             entries.append(entry)
     for case in W5_CASES:
@@ -877,6 +895,26 @@ def run_w5(libs: dict[str, Library]) -> list[dict[str, Any]]:
                 if ref_e is not None and "median_ns" in e:
                     e[f"ratio_{base}"] = e["median_ns"] / ref_e["median_ns"]
     return entries
+
+
+def w5_thread_scaling(entries: list[dict[str, Any]]) -> str:
+    """The line comparing levenshtein_batch([(a, b)]) on two threads with one."""
+    parts = []
+    for case in W5_CASES:
+        times = {
+            e["key"]: e["median_ns"]
+            for e in entries
+            if e["case"] == case and e["key"] in ("ours_batch1", "ours_batch2") and "median_ns" in e
+        }
+        if len(times) == 2:
+            parts.append(f"{case} {times['ours_batch2'] / times['ours_batch1']:.2f}")
+    if not parts:
+        return ""
+    return (
+        "levenshtein_batch([(a, b)], num_threads=2) / num_threads=1 (separate processes): "
+        + ", ".join(parts)
+        + " (issue 16 target on rand: <= 0.60)"
+    )
 
 
 def w5_markdown_table(entries: list[dict[str, Any]]) -> list[str]:
@@ -1231,8 +1269,12 @@ def main(argv: list[str] | None = None) -> int:
         if other_cpu is not None and other_cpu > 0.05:
             disturbed.append(f"W5 ({other_cpu:.0%})")
         table = w5_markdown_table(entries)
+        scaling = w5_thread_scaling(entries)
         print(f"\n{title}\n{info}\n", flush=True)
         print("\n".join(table))
+        if scaling:
+            print(f"\n{scaling}")
+            table = [*table, "", scaling]
         print(f"({time.perf_counter() - t0:.1f} s)", flush=True)
         md += ["", title, "", info, "", *table]
         results.append(

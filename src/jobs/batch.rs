@@ -1,11 +1,14 @@
 //! Parallel batches of pairs: chunked over a pool, results in input order,
-//! short pairs through the multi-pair lanes, cancellable.
+//! short pairs through the multi-pair lanes, very long ones split across the
+//! pool's threads as a pipeline of bands of pattern rows, cancellable.
 //!
 //! The pools and the thread-count policy live in [`crate::runtime::pool`].
 
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
-use crate::kernels::{Options, units, with_stop};
+use crate::kernels::myers1999_wavefront::{Pipeline, Work};
+use crate::kernels::weighted::Weights;
+use crate::kernels::{Options, Split, code_points_split, units, with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::asking;
 use crate::text::graphemes::{all_simple, with_cluster_ids_of};
@@ -143,10 +146,10 @@ fn fill_chunk_in<'a>(
                 match queue.push(j, a, b) {
                     Pushed::Done(d) => *slot = d.min(cap),
                     Pushed::Queued => {}
-                    Pushed::No => *slot = units(a, b, w, k, stop.into())?,
+                    Pushed::No => *slot = long_pair(a, b, w, k, stop)?,
                 }
             } else {
-                *slot = units(a, b, w, k, stop.into())?;
+                *slot = long_pair(a, b, w, k, stop)?;
             }
             continue;
         }
@@ -178,6 +181,51 @@ fn fill_chunk_in<'a>(
     }
     queue.flush(chunk, cap);
     Some(())
+}
+
+/// Pairs of more cells than this (a quarter of a second or so at 1 Gcell/s, a
+/// few milliseconds in the wavefront's lanes) run their whole-matrix pass, if
+/// they need one, as a pipeline across the pool's threads.
+const PIPELINE_CELLS: usize = 1 << 28;
+
+/// The distance of one pair that did not fit the lanes: a very long one on
+/// every thread of the pool (see [`pipeline`]), the others on this one.
+fn long_pair(a: Units<'_>, b: Units<'_>, w: Weights, k: usize, stop: &AtomicBool) -> Option<usize> {
+    let threads = rayon::current_num_threads();
+    // Only the unit-cost wavefront has a pipeline; weighted pairs run on this thread.
+    if threads < 2 || w != Weights::default() || a.len().saturating_mul(b.len()) < PIPELINE_CELLS {
+        return units(a, b, w, k, stop.into());
+    }
+    let run = |p: &mut Pipeline<'_>| pipeline(p, stop);
+    let split = Split {
+        parts: threads,
+        run: &run,
+    };
+    code_points_split(a, b, k, stop.into(), Some(split))
+}
+
+/// Runs `p` on every thread of the current pool: each worker takes chunks of
+/// bands as they become ready (see [`Pipeline`]) and spins, then yields, while
+/// none is; a worker the pool never starts is simply not needed.
+fn pipeline(p: &mut Pipeline<'_>, stop: &AtomicBool) -> Option<()> {
+    let shared = &*p;
+    (0..rayon::current_num_threads())
+        .into_par_iter()
+        .for_each(|_| {
+            let mut idle = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                match shared.work() {
+                    Work::Ran => idle = 0,
+                    Work::Done => return,
+                    Work::Wait if idle < 64 => {
+                        idle += 1;
+                        std::hint::spin_loop();
+                    }
+                    Work::Wait => std::thread::yield_now(),
+                }
+            }
+        });
+    (!stop.load(Ordering::Relaxed)).then_some(())
 }
 
 /// Stands for "computed at the next flush" (no distance comes near it).
@@ -270,6 +318,58 @@ mod tests {
         assert!(chunk_size(200, 2) * 2 * 4 <= 200);
         assert_eq!(chunk_size(1 << 14, 2), CHUNK);
         assert_eq!(chunk_size(1 << 20, MAX_THREADS), CHUNK);
+    }
+
+    /// A pair long enough to run as a pipeline across the pool, with and
+    /// without a distance the bands hold, against the single-thread call.
+    #[test]
+    fn a_long_pair_pipelined_across_threads_equals_the_single_call() {
+        let a: Vec<u8> = (0..20_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 26) as u8)
+            .collect();
+        let b: Vec<u8> = (0..20_500u32)
+            .map(|i| (i.wrapping_mul(40_503) >> 10) as u8 % 64)
+            .collect();
+        let mut c = a.clone();
+        for i in (0..c.len()).step_by(7) {
+            c[i] ^= 1;
+        }
+        assert!(a.len() * b.len() >= PIPELINE_CELLS);
+        let pairs = [
+            (Units::U8(&a), Units::U8(&b)),
+            (Units::U8(&a), Units::U8(&c)),
+        ];
+        let want: Vec<usize> = pairs
+            .iter()
+            .map(|&(x, y)| crate::kernels::levenshtein(x, y, Options::default()))
+            .collect();
+        for threads in [1, 2, 3] {
+            let got = levenshtein_batch(&pairs, Options::default(), Some(threads), || false);
+            assert_eq!(got, Ok(want.clone()), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_cancelled_pipelined_pair_returns_promptly() {
+        let a: Vec<u32> = (0..200_000).map(|i| i % 7).collect();
+        let b: Vec<u32> = (0..200_000).map(|i| i % 5).collect();
+        let started = std::time::Instant::now();
+        let mut polls = 0;
+        let result = levenshtein_batch(
+            &[(Units::U32(&a), Units::U32(&b))],
+            Options::default(),
+            Some(2),
+            || {
+                polls += 1;
+                polls > 2
+            },
+        );
+        assert_eq!(result, Err(Error::Cancelled));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

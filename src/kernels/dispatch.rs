@@ -24,24 +24,53 @@
 #[cfg(target_arch = "x86_64")]
 use super::hyyro2003_band;
 use super::{hyyro2003, mbleven2018, myers1999, myers1999_fixed, myers1999_wavefront};
-use crate::kernels::masks::table::BlockTable;
+use crate::kernels::masks::table::{BlockTable, LATIN1_ROWS_MAX};
+use crate::kernels::myers1999_wavefront::Pipeline;
 use crate::runtime::stop::Stop;
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
 
-/// Patterns from this many units take the wavefront kernel where it runs: at
-/// 129..=160 units (three blocks in four AVX2 lanes) it is as fast as the
-/// unrolled blocks, at 192 a third faster, at 512 six times (per call on
-/// unrelated ASCII pairs of equal length, examples/long_pairs.rs).
+/// Patterns from this many units take the wavefront kernel where it runs. Per
+/// call on unrelated ASCII pairs of equal length (examples/long_pairs.rs,
+/// against the unrolled blocks): 70..=128 units (two blocks in four lanes)
+/// 5-20% slower, 129 0.94 -> 0.74 µs, 192 1.38 -> 1.06 µs, 320 5.5 -> 2.6 µs,
+/// 512 31 -> 4.1 µs.
 const WAVEFRONT_MIN: usize = 129;
 
 /// Distance between two unit sequences, comparing units as code points, capped at `k + 1`.
 pub(crate) fn code_points(a: Units<'_>, b: Units<'_>, k: usize, stop: Stop<'_>) -> Option<usize> {
-    with_slices!(a, b, |x, y| slices(x, y, k, stop))
+    code_points_split(a, b, k, stop, None)
+}
+
+/// How the whole-matrix pass of a long pair may run on several threads: as a
+/// [`Pipeline`] of `parts` bands, stepped through by `run` (`None` if it stopped).
+#[derive(Clone, Copy)]
+pub(crate) struct Split<'r> {
+    pub(crate) parts: usize,
+    pub(crate) run: &'r (dyn Fn(&mut Pipeline<'_>) -> Option<()> + Sync),
+}
+
+/// [`code_points`], with the wavefront's whole-matrix pass (unbounded pairs
+/// of more than 512 units whose bands did not hold the distance) split as
+/// `split` says.
+pub(crate) fn code_points_split(
+    a: Units<'_>,
+    b: Units<'_>,
+    k: usize,
+    stop: Stop<'_>,
+    split: Option<Split<'_>>,
+) -> Option<usize> {
+    with_slices!(a, b, |x, y| slices(x, y, k, stop, split))
 }
 
 /// Strips what the two sides share at both ends and runs the kernel on the rest.
-fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: Stop<'_>) -> Option<usize> {
+fn slices<A: Unit, B: Unit>(
+    a: &[A],
+    b: &[B],
+    k: usize,
+    stop: Stop<'_>,
+    split: Option<Split<'_>>,
+) -> Option<usize> {
     let cap = k.saturating_add(1);
     // Stripping a common affix keeps the length difference, so this bound needs
     // no scan of either string.
@@ -67,8 +96,8 @@ fn slices<A: Unit, B: Unit>(a: &[A], b: &[B], k: usize, stop: Stop<'_>) -> Optio
     let d = match (a.len(), b.len()) {
         (m, n) if m <= 64 && n <= 64 && m < n => hyyro2003::distance(b, a, stop),
         (m, n) if m <= 64 && n <= 64 => hyyro2003::distance(a, b, stop),
-        (m, n) if m <= n => long(a, b, k, stop),
-        _ => long(b, a, k, stop),
+        (m, n) if m <= n => long(a, b, k, stop, split),
+        _ => long(b, a, k, stop, split),
     };
     d.map(|d| d.min(cap))
 }
@@ -88,7 +117,13 @@ fn band_fits(m: usize, k: usize) -> bool {
 }
 
 /// `pattern` (m units) is not longer than `text` (n > 64 units).
-fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -> Option<usize> {
+fn long<P: Unit, T: Unit>(
+    pattern: &[P],
+    text: &[T],
+    k: usize,
+    stop: Stop<'_>,
+    split: Option<Split<'_>>,
+) -> Option<usize> {
     let m = pattern.len();
     if m <= 64 {
         return hyyro2003::distance(pattern, text, stop);
@@ -105,7 +140,7 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
         // unrolled (W3 with k = 300: 5.2 against 3.4 µs), or in the
         // wavefront's lanes; the caller caps the result.
         if 2 * k >= m
-            && (m <= 64 * myers1999_fixed::MAX_BLOCKS || myers1999_wavefront::any_available())
+            && (m <= 64 * myers1999_fixed::MAX_BLOCKS || myers1999_wavefront::width(2).is_some())
         {
             return unbounded(pattern, text, k, stop);
         }
@@ -145,9 +180,14 @@ fn long<P: Unit, T: Unit>(pattern: &[P], text: &[T], k: usize, stop: Stop<'_>) -
         }
         band *= 2;
     }
-    match plan {
-        Some(plan) => myers1999_wavefront::distance(&plan, m, text, stop),
-        None => myers1999::distance(pattern, text, usize::MAX, Some(&table), stop),
+    match (plan, split) {
+        (Some(plan), Some(split)) if split.parts > 1 => {
+            let mut pipeline = Pipeline::new(&plan, m, text, split.parts);
+            (split.run)(&mut pipeline)?;
+            Some(pipeline.distance())
+        }
+        (Some(plan), _) => myers1999_wavefront::distance(&plan, m, text, stop),
+        (None, _) => myers1999::distance(pattern, text, usize::MAX, Some(&table), stop),
     }
 }
 
@@ -162,9 +202,16 @@ fn unbounded<P: Unit, T: Unit>(
     stop: Stop<'_>,
 ) -> Option<usize> {
     let m = pattern.len();
-    if m >= WAVEFRONT_MIN && myers1999_wavefront::any_available() {
+    if m >= WAVEFRONT_MIN
+        && let Some(width) = myers1999_wavefront::width(m.div_ceil(64))
+    {
+        if let Some(bytes) = P::as_bytes(pattern)
+            && m <= LATIN1_ROWS_MAX
+        {
+            return myers1999_wavefront::distance_latin1(width, bytes, text, stop);
+        }
         let table = BlockTable::new(pattern);
-        if let Some(plan) = myers1999_wavefront::Plan::new(&table) {
+        if let Some(plan) = myers1999_wavefront::Plan::with_width(&table, width) {
             return myers1999_wavefront::distance(&plan, m, text, stop);
         }
     }

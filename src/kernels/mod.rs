@@ -16,7 +16,7 @@
 //! | [`hyyro2003_band`] | Hyyrö 2003 on a diagonal band (AVX2, x86-64) | bounded long pairs |
 //! | [`myers1999`] | Myers 1999 blocks, banded | long patterns |
 //! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=128 units, or without AVX2 up to 512 |
-//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512) | long patterns without a useful bound |
+//! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512); its `Pipeline` splits the rows into bands for several threads | long patterns without a useful bound |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
 //! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled, or blocks on a band | InDel weights |
 //! | [`wagner_fischer_weighted`] | Wagner-Fischer banded by the bound: 8 rows per SSE2 step (Wozniak 1997), or row by row | other weights |
@@ -43,6 +43,7 @@ pub mod scores;
 pub(crate) mod wagner_fischer_weighted;
 pub(crate) mod weighted;
 
+pub(crate) use dispatch::{Split, code_points_split};
 pub use distance::{Options, levenshtein, levenshtein_with_stop};
 pub(crate) use distance::{units, with_stop};
 pub use weighted::{Weights, levenshtein_weighted, levenshtein_weighted_with_stop};

@@ -114,6 +114,60 @@ impl WordTable {
     }
 }
 
+/// Longest pattern [`with_latin1_rows`] takes: eight blocks.
+pub(crate) const LATIN1_ROWS_MAX: usize = 512;
+
+thread_local! {
+    // Rows of the Latin-1 table below, kept zeroed between uses (257 rows of
+    // up to 8 blocks and the padding: 16.5 KiB per thread).
+    static LATIN1_ROWS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f(rows)` where `rows[c · blocks + b]` is the mask of byte `c` in block
+/// b of `pattern` (1..=[`LATIN1_ROWS_MAX`] units, `blocks` = ⌈m/64⌉), row 256
+/// is empty, and [`ROW_PADDING`] zeros follow: the layout of
+/// [`BlockTable::dense_rows`] with the byte as its own id. The rows come from a
+/// per-thread buffer, and only the words the pattern set are cleared after: a
+/// [`BlockTable`] costs a few hundred nanoseconds more to build and zero, as
+/// much as the wavefront kernel spends on a pair of 300 units.
+pub(crate) fn with_latin1_rows<R>(pattern: &[u8], f: impl FnOnce(&[u64]) -> R) -> R {
+    debug_assert!(!pattern.is_empty() && pattern.len() <= LATIN1_ROWS_MAX);
+    let blocks = pattern.len().div_ceil(64);
+    let fill = |rows: &mut [u64]| {
+        for (b, block) in pattern.chunks(64).enumerate() {
+            let row = &mut rows[b..];
+            let mut bit = 1u64;
+            for &c in block {
+                row[usize::from(c) * blocks] |= bit;
+                bit <<= 1;
+            }
+        }
+    };
+    LATIN1_ROWS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut rows) => {
+            let len = 257 * LATIN1_ROWS_MAX.div_ceil(64) + ROW_PADDING;
+            if rows.len() < len {
+                rows.resize(len, 0);
+            }
+            fill(&mut rows);
+            let r = f(&rows[..257 * blocks + ROW_PADDING]);
+            for (b, block) in pattern.chunks(64).enumerate() {
+                let row = &mut rows[b..];
+                for &c in block {
+                    row[usize::from(c) * blocks] = 0;
+                }
+            }
+            r
+        }
+        // Re-entrant use on one thread cannot happen today; stay correct if it ever does.
+        Err(_) => {
+            let mut rows = vec![0; 257 * blocks + ROW_PADDING];
+            fill(&mut rows);
+            f(&rows)
+        }
+    })
+}
+
 /// Symbol -> small integer id for the symbols of a long pattern (id 0 = absent).
 /// Symbols below 256 use an array; the others an open-addressing map that doubles
 /// when half full, so it stays proportional to the number of distinct symbols.
@@ -387,5 +441,31 @@ mod tests {
                 "symbol {sym}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod latin1_rows_tests {
+    use super::*;
+
+    #[test]
+    fn latin1_rows_equal_a_block_tables_and_are_cleared_after() {
+        for m in [1usize, 63, 64, 65, 300, 512] {
+            let pattern: Vec<u8> = (0..m).map(|i| (i * 37 % 251) as u8).collect();
+            let table = BlockTable::new(&pattern);
+            let mut scratch = vec![0; table.blocks()];
+            with_latin1_rows(&pattern, |rows| {
+                let blocks = m.div_ceil(64);
+                assert_eq!(rows.len(), 257 * blocks + ROW_PADDING);
+                for c in 0..=255u8 {
+                    assert_eq!(
+                        &rows[usize::from(c) * blocks..][..blocks],
+                        table.row(c.into(), &mut scratch)
+                    );
+                }
+                assert!(rows[256 * blocks..].iter().all(|&w| w == 0));
+            });
+        }
+        LATIN1_ROWS.with(|cell| assert!(cell.borrow().iter().all(|&w| w == 0)));
     }
 }
