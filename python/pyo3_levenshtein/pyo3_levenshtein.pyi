@@ -1,4 +1,4 @@
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Protocol, TypeAlias, final
 
 import numpy as np
@@ -26,12 +26,17 @@ class _ArrowStream(Protocol):
 # An Arrow string column: anything exporting the Arrow PyCapsule interface.
 _ArrowStrings: TypeAlias = _ArrowArray | _ArrowStream
 
+# What the distance functions compare: a str (its code points), or any sequence of
+# hashable elements (list, tuple, bytes, range, any collections.abc.Sequence).
+# A str is itself a Sequence[Hashable]; it is named for the reader.
+_Seq: TypeAlias = str | Sequence[Hashable]
+
 UNICODE_VERSION: str
 MAX_THREADS: int
 __version__: str
 
 def levenshtein(
-    s1: str, s2: str, grapheme_segmentation: bool = False, *, max_distance: int | None = None
+    s1: _Seq, s2: _Seq, grapheme_segmentation: bool = False, *, max_distance: int | None = None
 ) -> int:
     """Levenshtein distance between two strings.
 
@@ -40,10 +45,19 @@ def levenshtein(
     included), or an extended grapheme cluster if grapheme_segmentation is true.
     No normalisation is applied. With max_distance (an int >= 0), a distance above
     it is returned as max_distance + 1, and found faster.
+
+    s1 and s2 may also be any sequences of hashable elements (list, tuple,
+    bytes, range, any collections.abc.Sequence), compared element by element.
+    Elements are equal when a dict would take them for the same key (equal hash,
+    then identity or ==): 1, 1.0 and True are one element, a NaN equals only
+    itself. A str is the sequence of its characters (one-character strs), so
+    levenshtein(list("abc"), "abd") == 1; bytes are ints 0..255. An unhashable
+    element is a TypeError naming its index; grapheme_segmentation=True with a
+    sequence that is not a str is a ValueError.
     """
 
 def levenshtein_batch(
-    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    pairs: Iterable[tuple[_Seq, _Seq] | Sequence[_Seq]],
     num_threads: int | None = None,
     grapheme_segmentation: bool = False,
     *,
@@ -56,6 +70,10 @@ def levenshtein_batch(
     None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
     an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
     max_distance applies to every pair, as in levenshtein.
+
+    Either side of a pair may also be a sequence of hashable elements, compared
+    as in levenshtein; such pairs have their elements interned first, one pair
+    at a time, with the GIL held.
     """
 
 @final
@@ -99,8 +117,8 @@ def levenshtein_arrow(
     """
 
 def nearest(
-    query: str,
-    choices: Iterable[str] | _ArrowStrings,
+    query: _Seq,
+    choices: Iterable[_Seq] | _ArrowStrings,
     *,
     k: int | None = None,
     max_distance: int | None = None,
@@ -116,11 +134,13 @@ def nearest(
     prepared once and the choices are scanned in parallel with the GIL released,
     skipping those whose length alone rules them out; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+    The query and the choices may also be sequences of hashable elements,
+    compared as in levenshtein (all of them interned together first).
     """
 
 def levenshtein_matrix(
-    queries: Iterable[str] | _ArrowStrings,
-    choices: Iterable[str] | _ArrowStrings,
+    queries: Iterable[_Seq] | _ArrowStrings,
+    choices: Iterable[_Seq] | _ArrowStrings,
     *,
     max_distance: int | None = None,
     grapheme_segmentation: bool = False,
@@ -138,6 +158,8 @@ def levenshtein_matrix(
     larger than the available memory a MemoryError, raised before allocating.
     Needs NumPy. Computed in parallel with the GIL released; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+    Queries and choices may also be sequences of hashable elements, compared
+    as in levenshtein (all of them interned together first).
     """
 
 def _noop(

@@ -3,22 +3,12 @@
 use crate::MAX_THREADS;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyInt};
 
 pub(super) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
-}
-
-/// Argument `name` as a str, or a `TypeError` naming it.
-pub(super) fn str_arg<'a, 'py>(
-    name: &str,
-    value: &'a Bound<'py, PyAny>,
-) -> PyResult<&'a Bound<'py, PyString>> {
-    value
-        .cast::<PyString>()
-        .map_err(|_| PyTypeError::new_err(format!("{name} must be str, not {}", type_name(value))))
 }
 
 /// `num_threads`: None, or an int (not a bool) in `1..=MAX_THREADS`, checked as a

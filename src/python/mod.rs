@@ -12,11 +12,13 @@ mod fastcall;
 mod many;
 mod pairs;
 mod strings;
+mod tokens;
 
-use crate::{MAX_THREADS, Options, UNICODE_VERSION};
+use crate::{MAX_THREADS, Options, UNICODE_VERSION, Units};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use strings::units;
+use tokens::Seq;
 
 /// Pairs whose DP matrix has fewer cells are computed without releasing the GIL:
 /// releasing and re-taking it costs more than the work.
@@ -43,6 +45,15 @@ fn work(m: usize, n: usize, options: Options) -> usize {
 /// included), or an extended grapheme cluster if grapheme_segmentation is true.
 /// No normalisation is applied. With max_distance (an int >= 0), a distance above
 /// it is returned as max_distance + 1, and found faster.
+///
+/// s1 and s2 may also be any sequences of hashable elements (list, tuple,
+/// bytes, range, any collections.abc.Sequence), compared element by element.
+/// Elements are equal when a dict would take them for the same key (equal hash,
+/// then identity or ==): 1, 1.0 and True are one element, a NaN equals only
+/// itself. A str is the sequence of its characters (one-character strs), so
+/// levenshtein(list("abc"), "abd") == 1; bytes are ints 0..255. An unhashable
+/// element is a TypeError naming its index; grapheme_segmentation=True with a
+/// sequence that is not a str is a ValueError.
 #[pyfunction]
 #[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein(
@@ -52,12 +63,56 @@ fn levenshtein(
     grapheme_segmentation: bool,
     max_distance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
-    let (s1, s2) = (args::str_arg("s1", s1)?, args::str_arg("s2", s2)?);
+    let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) else {
+        return levenshtein_sequences(py, s1, s2, grapheme_segmentation, max_distance);
+    };
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
     };
-    let (a, b) = (units(s1)?, units(s2)?);
+    distance(py, units(a)?, units(b)?, options)
+}
+
+/// [`levenshtein`] when an argument is not a str: both read as sequences and
+/// interned together (see `tokens`).
+#[cold]
+#[inline(never)]
+fn levenshtein_sequences(
+    py: Python<'_>,
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
+    grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
+) -> PyResult<usize> {
+    let a = tokens::seq(s1, || "s1".to_owned())?;
+    let b = tokens::seq(s2, || "s2".to_owned())?;
+    let options = Options {
+        grapheme_segmentation,
+        max_distance: args::max_distance(max_distance)?,
+    };
+    if grapheme_segmentation {
+        let (name, obj) = if a.is_str() { ("s2", s2) } else { ("s1", s1) };
+        return Err(tokens::graphemes_need_str(name, obj));
+    }
+    if let (Seq::Bytes(a), Seq::Bytes(b)) = (&a, &b) {
+        // Bytes are equal elements exactly when they are equal ints.
+        return distance(
+            py,
+            Units::U8(a.as_bytes()),
+            Units::U8(b.as_bytes()),
+            options,
+        );
+    }
+    let sides = [a.side()?, b.side()?];
+    tokens::with_scratch(|interning, ids| {
+        interning.push_group(py, ids, &sides, &|k| ["s1", "s2"][k].to_owned())?;
+        distance(py, ids.get(0), ids.get(1), options)
+    })
+}
+
+/// The distance of one pair: short pairs with the GIL held, longer ones without
+/// it, very long ones interruptible by Ctrl-C.
+fn distance(py: Python<'_>, a: Units<'_>, b: Units<'_>, options: Options) -> PyResult<usize> {
     let cells = work(a.len(), b.len(), options);
     if cells < DETACH_CELLS {
         return Ok(crate::levenshtein(a, b, options));
@@ -79,6 +134,10 @@ fn levenshtein(
 /// None uses the default pool (sized by RAYON_NUM_THREADS, else the CPU count),
 /// an int from 1 to MAX_THREADS a pool of that size. Ctrl-C interrupts it.
 /// max_distance applies to every pair, as in levenshtein.
+///
+/// Either side of a pair may also be a sequence of hashable elements, compared
+/// as in levenshtein; such pairs have their elements interned first, one pair
+/// at a time, with the GIL held.
 #[pyfunction]
 #[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein_batch(
@@ -93,17 +152,21 @@ fn levenshtein_batch(
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
     };
-    let pairs = pairs::Pairs::read(pairs)?;
-    let (view, len) = (pairs.view(), pairs.len());
+    let pairs = pairs::Pairs::read(pairs, grapheme_segmentation)?;
+    let (view, len, tokens) = (pairs.view(), pairs.len(), pairs.tokens());
     let mut interrupt = None;
-    let result = py.detach(|| {
-        crate::levenshtein_batch_by(
+    let poll = || errors::poll_signals(&mut interrupt);
+    // Batches of str pairs only run exactly the loop they ran before sequences
+    // were accepted; the others look up each pair's ids first.
+    let result = py.detach(|| match tokens {
+        None => crate::levenshtein_batch_by(len, |i| view.get(i), options, threads, poll),
+        Some(tokens) => crate::levenshtein_batch_by(
             len,
-            |i| view.get(i),
+            |i| tokens.get(i).unwrap_or_else(|| view.get(i)),
             options,
             threads,
-            || errors::poll_signals(&mut interrupt),
-        )
+            poll,
+        ),
     });
     errors::finish(result, interrupt)
 }

@@ -9,9 +9,15 @@
 //! may read the tuple's items and each string's PEP 393 buffer without the GIL.
 //! A pair given as a list, which another thread could change, is replaced in our
 //! copy by a new tuple of its two strings.
+//!
+//! A pair with a side that is not a str (a list of words, bytes ...) is interned
+//! here, under the GIL, into ids of its own (see `tokens`: each pair is one group,
+//! so its ids stay small); the workers read those ids, and the pair's item in our
+//! list is never read.
 
 use super::args::type_name;
 use super::strings::str_units;
+use super::tokens::{self, Ids, Interning};
 use crate::Units;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -19,14 +25,18 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use std::marker::PhantomData;
 
-/// Our private list of pairs; every item is a tuple of two ready `str`.
+/// Our private list of pairs; every item that is not a pair of sequences is a
+/// tuple of two ready `str`.
 pub(super) struct Pairs<'py> {
     list: Bound<'py, PyList>,
+    /// The pairs of sequences, if any.
+    tokens: Option<TokenPairs>,
 }
 
 impl<'py> Pairs<'py> {
-    /// Copies and checks `pairs`, naming the index of the first malformed pair.
-    pub(super) fn read(pairs: &Bound<'py, PyAny>) -> PyResult<Self> {
+    /// Copies and checks `pairs`, naming the index of the first malformed pair,
+    /// and interns the pairs of sequences (refused in grapheme mode).
+    pub(super) fn read(pairs: &Bound<'py, PyAny>, grapheme_segmentation: bool) -> PyResult<Self> {
         let py = pairs.py();
         let not_iterable = || {
             PyTypeError::new_err(format!(
@@ -51,20 +61,36 @@ impl<'py> Pairs<'py> {
             unsafe { Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(source.as_ptr()))? };
         // SAFETY: PySequence_List returns an exact list.
         let list = unsafe { list.cast_into_unchecked::<PyList>() };
+        let mut tokens: Option<(TokenPairs, Interning)> = None;
         for i in 0..list.len() {
-            // SAFETY: `i` is in bounds of our own list, which nothing else changes;
-            // the item is borrowed from it.
+            // SAFETY: `i` is in bounds of our own list, which nothing else changes
+            // (no Python code can reach it); the item is borrowed from it.
             let mut item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
             // SAFETY: `item` is a valid object borrowed from the list.
             if unsafe { !is_str_pair(item) } {
-                let pair = normalise(i, &list.get_item(i)?)?;
+                let (first, second) = elements(i, &list.get_item(i)?)?;
+                if !(first.is_instance_of::<PyString>() && second.is_instance_of::<PyString>()) {
+                    let (pairs, interning) = tokens
+                        .get_or_insert_with(|| (TokenPairs::new(list.len()), Interning::new()));
+                    pairs.push(interning, i, &first, &second, grapheme_segmentation)?;
+                    continue;
+                }
+                let pair = PyTuple::new(py, [first, second])?;
                 item = pair.as_ptr();
                 list.set_item(i, pair)?;
             }
             // SAFETY: `item` is a tuple of two str, kept alive by our list.
             unsafe { ready(py, item)? };
         }
-        Ok(Pairs { list })
+        Ok(Pairs {
+            list,
+            tokens: tokens.map(|t| t.0),
+        })
+    }
+
+    /// The pairs of sequences, `None` when every pair is two str.
+    pub(super) fn tokens(&self) -> Option<&TokenPairs> {
+        self.tokens.as_ref()
     }
 
     pub(super) fn len(&self) -> usize {
@@ -113,30 +139,24 @@ unsafe fn ready(py: Python<'_>, pair: *mut ffi::PyObject) -> PyResult<()> {
     Ok(())
 }
 
-/// The tuple of two `str` that stands for `item` (a list of two `str`), or the
-/// error that names what is wrong with `pairs[i]`.
-fn normalise<'py>(i: usize, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let (first, second) = if let Ok(t) = item.cast::<PyTuple>() {
+/// The two items of `item` (a tuple or list of two), or the error that names
+/// what is wrong with `pairs[i]`.
+fn elements<'py>(
+    i: usize,
+    item: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if let Ok(t) = item.cast::<PyTuple>() {
         check_len(i, t.len())?;
-        (t.get_item(0)?, t.get_item(1)?)
+        Ok((t.get_item(0)?, t.get_item(1)?))
     } else if let Ok(l) = item.cast::<PyList>() {
         check_len(i, l.len())?;
-        (l.get_item(0)?, l.get_item(1)?)
+        Ok((l.get_item(0)?, l.get_item(1)?))
     } else {
-        return Err(PyTypeError::new_err(format!(
-            "pairs[{i}] must be a tuple or list of two str, not {}",
+        Err(PyTypeError::new_err(format!(
+            "pairs[{i}] must be a tuple or list of two str or sequences, not {}",
             type_name(item)
-        )));
-    };
-    for (j, element) in [&first, &second].into_iter().enumerate() {
-        if !element.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err(format!(
-                "pairs[{i}][{j}] must be str, not {}",
-                type_name(element)
-            )));
-        }
+        )))
     }
-    PyTuple::new(item.py(), [first, second])
 }
 
 fn check_len(i: usize, len: usize) -> PyResult<()> {
@@ -144,8 +164,56 @@ fn check_len(i: usize, len: usize) -> PyResult<()> {
         Ok(())
     } else {
         Err(PyValueError::new_err(format!(
-            "pairs[{i}] must hold exactly two str, got {len} items"
+            "pairs[{i}] must hold exactly two str or sequences, got {len} items"
         )))
+    }
+}
+
+/// The pairs of sequences of a batch, interned one pair at a time.
+pub(super) struct TokenPairs {
+    ids: Ids,
+    /// For each pair, 1 + its group in `ids` (sequences 2g and 2g + 1), or 0 for
+    /// a pair of two str.
+    group: Vec<usize>,
+}
+
+impl TokenPairs {
+    fn new(len: usize) -> Self {
+        TokenPairs {
+            ids: Ids::new(),
+            group: vec![0; len],
+        }
+    }
+
+    /// Checks and interns `pairs[i]`, whose sides are `first` and `second`.
+    fn push(
+        &mut self,
+        interning: &mut Interning,
+        i: usize,
+        first: &Bound<'_, PyAny>,
+        second: &Bound<'_, PyAny>,
+        grapheme_segmentation: bool,
+    ) -> PyResult<()> {
+        let a = tokens::seq(first, || format!("pairs[{i}][0]"))?;
+        let b = tokens::seq(second, || format!("pairs[{i}][1]"))?;
+        if grapheme_segmentation {
+            let (j, obj) = if a.is_str() { (1, second) } else { (0, first) };
+            return Err(tokens::graphemes_need_str(&format!("pairs[{i}][{j}]"), obj));
+        }
+        interning.push_group(first.py(), &mut self.ids, &[a.side()?, b.side()?], &|k| {
+            format!("pairs[{i}][{k}]")
+        })?;
+        self.group[i] = self.ids.count() / 2;
+        Ok(())
+    }
+
+    /// Both sides of pair `i` as ids, if it is a pair of sequences.
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<(Units<'_>, Units<'_>)> {
+        match self.group[i] {
+            0 => None,
+            g => Some((self.ids.get(2 * g - 2), self.ids.get(2 * g - 1))),
+        }
     }
 }
 
