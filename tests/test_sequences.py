@@ -508,6 +508,53 @@ def test_batch_of_long_sequence_pairs(lev):
     assert lev.levenshtein_batch(pairs) == [RFLevenshtein.distance(a, b) for a, b in pairs]
 
 
+def _word_list_pairs(rng: random.Random, count: int) -> list:
+    """Word-list pairs: the words of a vocabulary, or fresh str objects of the same
+    characters (as str.split makes them), 1-char strs, ints, and a few pairs that
+    need Python's hash and == (a float, a tuple)."""
+    vocab = ["".join(rng.choices("abcdé中😀", k=rng.randint(0, 9))) for _ in range(3_000)]
+    pairs = []
+    for i in range(count):
+        a = [rng.choice(vocab) for _ in range(rng.randint(0, 60))]
+        b = [w for w in a if rng.random() > 0.1] + [rng.choice(vocab) for _ in range(3)]
+        if i % 3 == 0:
+            b = " ".join(f"<{w}>" for w in b).split()  # fresh objects, no cached hash
+            b = [w[1:-1] for w in b]
+        if i % 13 == 0:
+            a = list("".join(a))
+        if i % 7 == 0:
+            b = [*b, 5, "x"]
+            a = [5, *a]
+        if i % 11 == 0:
+            a = [*a, 1.0]
+            b = [1, *b]
+        if i % 17 == 0:
+            b = "".join(w for w in b if isinstance(w, str))
+        pairs.append((a, b) if i % 2 else [tuple(a), b])
+    return pairs
+
+
+@pytest.mark.parametrize("threads", [None, 1, 2, 4])
+def test_batch_interned_on_the_pool_matches_levenshtein(lev, threads):
+    # Enough elements for the pairs to be interned on the pool, whose workers hash
+    # strs by their characters; levenshtein asks CPython for their hashes.
+    rng = random.Random(21)
+    pairs = _word_list_pairs(rng, 1_500)
+    assert sum(len(a) + len(b) for a, b in pairs) > 2**14
+    want = [lev.levenshtein(a, b) for a, b in pairs]
+    assert lev.levenshtein_batch(pairs, num_threads=threads) == want
+    assert want[:150] == [naive_sequences(a, b) for a, b in pairs[:150]]
+
+
+def test_batch_on_the_pool_reports_an_unhashable_element(lev):
+    rng = random.Random(22)
+    pairs = _word_list_pairs(rng, 1_500)
+    pairs[1_234] = (["a", "b"], ["a", "b", {}, "c"])
+    pairs[1_300] = (["a", ["b"]], ["a"])
+    with pytest.raises(TypeError, match=r"^pairs\[1234\]\[1\]\[2\]: unhashable type: 'dict'$"):
+        lev.levenshtein_batch(pairs, num_threads=2)
+
+
 def test_batch_reads_the_pairs_once_whatever_the_caller_does_after(lev):
     a = [f"w{i}" for i in range(100)]
     pairs = [(a, a[:50])] * 10

@@ -152,7 +152,7 @@ fn levenshtein_batch(
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
     };
-    let pairs = pairs::Pairs::read(pairs, grapheme_segmentation)?;
+    let pairs = pairs::Pairs::read(pairs, grapheme_segmentation, threads)?;
     let (view, len, tokens) = (pairs.view(), pairs.len(), pairs.tokens());
     let mut interrupt = None;
     let poll = || errors::poll_signals(&mut interrupt);

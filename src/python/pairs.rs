@@ -10,14 +10,14 @@
 //! A pair given as a list, which another thread could change, is replaced in our
 //! copy by a new tuple of its two strings.
 //!
-//! A pair with a side that is not a str (a list of words, bytes ...) is interned
-//! here, under the GIL, into ids of its own (see `tokens`: each pair is one group,
-//! so its ids stay small); the workers read those ids, and the pair's item in our
-//! list is never read.
+//! A pair with a side that is not a str (a list of words, bytes ...) is checked
+//! here and interned once all pairs are read, into ids of its own (see
+//! `tokens::pairs`: each pair is one group, so its ids stay small); the workers
+//! read those ids, and the pair's item in our list is never read.
 
 use super::args::type_name;
 use super::strings::str_units;
-use super::tokens::{self, Ids, Interning};
+use super::tokens::{PendingPairs, TokenPairs};
 use crate::Units;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -35,8 +35,14 @@ pub(super) struct Pairs<'py> {
 
 impl<'py> Pairs<'py> {
     /// Copies and checks `pairs`, naming the index of the first malformed pair,
-    /// and interns the pairs of sequences (refused in grapheme mode).
-    pub(super) fn read(pairs: &Bound<'py, PyAny>, grapheme_segmentation: bool) -> PyResult<Self> {
+    /// and interns the pairs of sequences (refused in grapheme mode), on the
+    /// pool of `threads` when they are many; an unhashable element is reported
+    /// after every pair has passed the other checks.
+    pub(super) fn read(
+        pairs: &Bound<'py, PyAny>,
+        grapheme_segmentation: bool,
+        threads: Option<usize>,
+    ) -> PyResult<Self> {
         let py = pairs.py();
         let not_iterable = || {
             PyTypeError::new_err(format!(
@@ -61,7 +67,7 @@ impl<'py> Pairs<'py> {
             unsafe { Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(source.as_ptr()))? };
         // SAFETY: PySequence_List returns an exact list.
         let list = unsafe { list.cast_into_unchecked::<PyList>() };
-        let mut tokens: Option<(TokenPairs, Interning)> = None;
+        let mut pending: Option<PendingPairs<'py>> = None;
         for i in 0..list.len() {
             // SAFETY: `i` is in bounds of our own list, which nothing else changes
             // (no Python code can reach it); the item is borrowed from it.
@@ -70,9 +76,9 @@ impl<'py> Pairs<'py> {
             if unsafe { !is_str_pair(item) } {
                 let (first, second) = elements(i, &list.get_item(i)?)?;
                 if !(first.is_instance_of::<PyString>() && second.is_instance_of::<PyString>()) {
-                    let (pairs, interning) = tokens
-                        .get_or_insert_with(|| (TokenPairs::new(list.len()), Interning::new()));
-                    pairs.push(interning, i, &first, &second, grapheme_segmentation)?;
+                    pending
+                        .get_or_insert_with(|| PendingPairs::new(list.len()))
+                        .push(i, &first, &second, grapheme_segmentation)?;
                     continue;
                 }
                 let pair = PyTuple::new(py, [first, second])?;
@@ -82,10 +88,11 @@ impl<'py> Pairs<'py> {
             // SAFETY: `item` is a tuple of two str, kept alive by our list.
             unsafe { ready(py, item)? };
         }
-        Ok(Pairs {
-            list,
-            tokens: tokens.map(|t| t.0),
-        })
+        let tokens = match pending {
+            Some(pending) => Some(pending.intern(py, threads)?),
+            None => None,
+        };
+        Ok(Pairs { list, tokens })
     }
 
     /// The pairs of sequences, `None` when every pair is two str.
@@ -166,54 +173,6 @@ fn check_len(i: usize, len: usize) -> PyResult<()> {
         Err(PyValueError::new_err(format!(
             "pairs[{i}] must hold exactly two str or sequences, got {len} items"
         )))
-    }
-}
-
-/// The pairs of sequences of a batch, interned one pair at a time.
-pub(super) struct TokenPairs {
-    ids: Ids,
-    /// For each pair, 1 + its group in `ids` (sequences 2g and 2g + 1), or 0 for
-    /// a pair of two str.
-    group: Vec<usize>,
-}
-
-impl TokenPairs {
-    fn new(len: usize) -> Self {
-        TokenPairs {
-            ids: Ids::new(),
-            group: vec![0; len],
-        }
-    }
-
-    /// Checks and interns `pairs[i]`, whose sides are `first` and `second`.
-    fn push(
-        &mut self,
-        interning: &mut Interning,
-        i: usize,
-        first: &Bound<'_, PyAny>,
-        second: &Bound<'_, PyAny>,
-        grapheme_segmentation: bool,
-    ) -> PyResult<()> {
-        let a = tokens::seq(first, || format!("pairs[{i}][0]"))?;
-        let b = tokens::seq(second, || format!("pairs[{i}][1]"))?;
-        if grapheme_segmentation {
-            let (j, obj) = if a.is_str() { (1, second) } else { (0, first) };
-            return Err(tokens::graphemes_need_str(&format!("pairs[{i}][{j}]"), obj));
-        }
-        interning.push_group(first.py(), &mut self.ids, &[a.side()?, b.side()?], &|k| {
-            format!("pairs[{i}][{k}]")
-        })?;
-        self.group[i] = self.ids.count() / 2;
-        Ok(())
-    }
-
-    /// Both sides of pair `i` as ids, if it is a pair of sequences.
-    #[inline]
-    pub(super) fn get(&self, i: usize) -> Option<(Units<'_>, Units<'_>)> {
-        match self.group[i] {
-            0 => None,
-            g => Some((self.ids.get(2 * g - 2), self.ids.get(2 * g - 1))),
-        }
     }
 }
 

@@ -146,6 +146,54 @@ impl Interner {
     }
 }
 
+/// A 64-bit hash of a byte string, for tokens compared by content: FxHash's
+/// multiply-rotate over 8-byte words, the last word (or, below 8 bytes, the two
+/// halves or the first, middle and last bytes) read overlapping rather than
+/// copied out, which cost a store-forwarding stall per short word. Every byte
+/// and the length count. Not keyed, nor finished: the tables live for one call,
+/// and [`Interner`] takes the top bits of a further product.
+#[inline]
+#[must_use]
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517C_C1B7_2722_0A95;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let n = bytes.len();
+    let h = (n as u64).wrapping_mul(K);
+    if n >= 8 {
+        let mut h = h;
+        let mut i = 0;
+        while i + 8 < n {
+            h = step(h, word(bytes, i));
+            i += 8;
+        }
+        step(h, word(bytes, n - 8))
+    } else if n >= 4 {
+        step(
+            h,
+            u64::from(half(bytes, 0)) | (u64::from(half(bytes, n - 4)) << 32),
+        )
+    } else if n > 0 {
+        let (a, b, c) = (bytes[0], bytes[n / 2], bytes[n - 1]);
+        step(h, u64::from(a) | (u64::from(b) << 8) | (u64::from(c) << 16))
+    } else {
+        h
+    }
+}
+
+#[inline(always)]
+fn word(bytes: &[u8], i: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&bytes[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+#[inline(always)]
+fn half(bytes: &[u8], i: usize) -> u32 {
+    let mut w = [0; 4];
+    w.copy_from_slice(&bytes[i..i + 4]);
+    u32::from_le_bytes(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +304,36 @@ mod tests {
         assert_eq!(interner.intern(5, |_| Ok::<_, E>(false)), Ok((0, true)));
         assert_eq!(interner.intern(5, |_| Err(E::Caller)), Err(E::Caller));
         assert_eq!(interner.len(), 1);
+    }
+
+    #[test]
+    fn byte_hashes_depend_on_length_and_every_byte() {
+        let words: [&[u8]; 16] = [
+            b"",
+            b"\0",
+            b"\0\0",
+            b"ab",
+            b"ba",
+            b"abc",
+            b"acb",
+            b"abcd",
+            b"abce",
+            b"abcdefg",
+            b"abcdefh",
+            b"abcdefgh",
+            b"abcdefgi",
+            b"abcdefghi",
+            b"abcdefghijklmnop",
+            b"abcdefghijklmnoq",
+        ];
+        for (i, a) in words.iter().enumerate() {
+            for b in &words[i + 1..] {
+                assert_ne!(hash_bytes(a), hash_bytes(b), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(
+            hash_bytes(b"same words"),
+            hash_bytes(&b"the same words"[4..])
+        );
     }
 }
