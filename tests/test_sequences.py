@@ -206,6 +206,34 @@ def test_max_distance_with_long_sequences(lev):
         assert lev.levenshtein(a, b, max_distance=k) == min(d, k + 1), k
 
 
+class _Int(int):
+    """An int the fast entry does not read, so the call takes the full path."""
+
+
+class _List(list):
+    """A list the fast entry does not read, so the call takes the full path."""
+
+
+@settings(max_examples=100)
+@given(list_pairs(st.one_of(WORD, INTS), max_size=80), st.one_of(st.none(), st.integers(0, 5)))
+def test_every_spelling_of_a_call_on_lists_gives_the_same_distance(lev, pair, k):
+    # Two lists or tuples of str and int are answered by the fast entry; keywords
+    # it does not read, and other elements, take the full path.
+    a, b = pair
+    f = lev.levenshtein
+    d = naive_sequences(a, b)
+    want = d if k is None else min(d, k + 1)
+    got = {
+        f(a, b, max_distance=k),
+        f(tuple(a), b, False, max_distance=k),
+        f(a, tuple(b), max_distance=None if k is None else _Int(k)),
+        f(s1=a, s2=b, max_distance=k),
+        f(a, _List(b), max_distance=k),
+        f([*a, 0.5], [*b, 0.5], max_distance=k),
+    }
+    assert got == {want}
+
+
 # ------------------------------------------------------------------------------------------
 # levenshtein: what counts as the same element
 # ------------------------------------------------------------------------------------------

@@ -72,8 +72,8 @@ def levenshtein_batch(
     max_distance applies to every pair, as in levenshtein.
 
     Either side of a pair may also be a sequence of hashable elements, compared
-    as in levenshtein; such pairs have their elements interned first, one pair
-    at a time, with the GIL held.
+    as in levenshtein; the elements of such pairs are interned first, each pair
+    on its own (on the thread pool when they are many).
     """
 
 @final

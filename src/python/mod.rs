@@ -136,8 +136,8 @@ fn distance(py: Python<'_>, a: Units<'_>, b: Units<'_>, options: Options) -> PyR
 /// max_distance applies to every pair, as in levenshtein.
 ///
 /// Either side of a pair may also be a sequence of hashable elements, compared
-/// as in levenshtein; such pairs have their elements interned first, one pair
-/// at a time, with the GIL held.
+/// as in levenshtein; the elements of such pairs are interned first, each pair
+/// on its own (on the thread pool when they are many).
 #[pyfunction]
 #[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None))]
 fn levenshtein_batch(

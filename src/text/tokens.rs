@@ -62,6 +62,7 @@ impl Interner {
         self.slots.clear();
         self.slots.resize(size, 0);
         self.hashes.clear();
+        self.hashes.reserve(expected.min(self.limit));
         self.shift = 64 - size.trailing_zeros();
     }
 
@@ -119,7 +120,8 @@ impl Interner {
             return Err(TooManyTokens.into());
         }
         // id < limit <= u32::MAX, so id + 1 fits.
-        self.slots[i] = id as u32 + 1;
+        // SAFETY: `i` is the empty slot `intern` stopped at, below `slots.len()`.
+        unsafe { *self.slots.get_unchecked_mut(i) = id as u32 + 1 };
         self.hashes.push(hash);
         if 2 * self.hashes.len() > self.slots.len() {
             self.grow();

@@ -37,8 +37,9 @@ pub(super) use pairs::{PendingPairs, TokenPairs};
 
 use super::args::type_name;
 use super::strings::units;
-use crate::Units;
+use super::{DETACH_CELLS, work};
 use crate::text::tokens::{Interner, TooManyTokens};
+use crate::{Options, Units};
 use plain::{Elements, Plain};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -240,6 +241,42 @@ pub(super) fn with_scratch<R>(f: impl FnOnce(&mut Interning, &mut Ids) -> R) -> 
 /// The most ids [`with_scratch`] keeps room for between calls (256 KiB).
 const SCRATCH_KEEP: usize = 1 << 16;
 
+/// `levenshtein(a, b)` for the fast entry (`fastcall`): two exact lists or
+/// tuples (lists only while the GIL is enabled) whose elements make a plain
+/// group, short enough to compute with the GIL held. `None` for anything else,
+/// which the full path then takes; plain interning runs no Python code, so
+/// nothing runs twice.
+///
+/// # Safety
+/// The GIL is held and `a` and `b` are valid objects.
+pub(super) unsafe fn quick(
+    py: Python<'_>,
+    a: *mut ffi::PyObject,
+    b: *mut ffi::PyObject,
+    options: Options,
+) -> Option<usize> {
+    // SAFETY: as the function's contract says.
+    unsafe {
+        let items = |o| {
+            ffi::PyTuple_CheckExact(o) != 0 || (ffi::PyList_CheckExact(o) != 0 && !gil_disabled(py))
+        };
+        if options.grapheme_segmentation || !(items(a) && items(b)) {
+            return None;
+        }
+        // The GIL is held and plain interning runs no Python code.
+        let sides = [
+            Elements::Objects(plain::objects_of(a)),
+            Elements::Objects(plain::objects_of(b)),
+        ];
+        with_scratch(|interning, ids| {
+            interning.plain_group::<false>(ids, 2, |k| sides[k]).ok()?;
+            let (x, y) = (ids.get(0), ids.get(1));
+            (work(x.len(), y.len(), options) < DETACH_CELLS)
+                .then(|| crate::levenshtein(x, y, options))
+        })
+    }
+}
+
 /// What interns the groups, kept between groups so that the tables of a batch
 /// are allocated once.
 pub(super) struct Interning {
@@ -272,8 +309,7 @@ impl Interning {
         let (count, len) = (out.count(), out.ids.len());
         let total = sides.iter().map(Side::len).sum();
         // SAFETY: the GIL is held, and plain interning runs no Python code.
-        let plain =
-            self.plain_group::<false>(out, total, sides.len(), |k| unsafe { sides[k].elements() });
+        let plain = self.plain_group::<false>(out, sides.len(), |k| unsafe { sides[k].elements() });
         match plain {
             Ok(()) => return Ok(()),
             Err(Stop::Full) => return Err(too_many()),

@@ -157,7 +157,7 @@ fn plain_pairs(
     let one = |(interning, ids): &mut (Interning, Ids),
                (pair, out): &mut (Shared<'_>, &mut [u32])| {
         ids.clear();
-        match interning.plain_group::<true>(ids, out.len(), 2, |k| pair.0[k]) {
+        match interning.plain_group::<true>(ids, 2, |k| pair.0[k]) {
             Ok(()) => {
                 out.copy_from_slice(&ids.ids);
                 Status::Done

@@ -23,6 +23,16 @@ pub(super) enum Elements<'a> {
     Objects(&'a [*mut ffi::PyObject]),
 }
 
+impl Elements<'_> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Elements::Units(u) => u.len(),
+            Elements::Bytes(b) => b.len(),
+            Elements::Objects(o) => o.len(),
+        }
+    }
+}
+
 /// The item pointers of an exact list or tuple.
 ///
 /// # Safety
@@ -30,7 +40,15 @@ pub(super) enum Elements<'a> {
 /// changes it: a tuple never changes; a list is read with the GIL held by the
 /// caller, who runs no Python code meanwhile.
 pub(super) unsafe fn objects<'a>(items: &'a Bound<'_, PyAny>) -> &'a [*mut ffi::PyObject] {
-    let p = items.as_ptr();
+    // SAFETY: as the function's contract says.
+    unsafe { objects_of(items.as_ptr()) }
+}
+
+/// [`objects`] for a borrowed pointer.
+///
+/// # Safety
+/// As for [`objects`], and `p` outlives 'a.
+pub(super) unsafe fn objects_of<'a>(p: *mut ffi::PyObject) -> &'a [*mut ffi::PyObject] {
     // SAFETY: as the function's contract says; both arrays hold `size` valid
     // item pointers.
     unsafe {
@@ -52,8 +70,8 @@ pub(super) unsafe fn objects<'a>(items: &'a Bound<'_, PyAny>) -> &'a [*mut ffi::
 const PREFETCH_AHEAD: usize = 16;
 
 impl Interning {
-    /// Interns `count` sequences (`side(k)`, `total` elements together) as one
-    /// group into `out`, or stops at the first element that is not plain.
+    /// Interns `count` sequences (`side(k)`) as one group into `out`, or stops
+    /// at the first element that is not plain.
     ///
     /// `OWN_HASH` hashes strs by their characters here instead of asking CPython
     /// for the hash it caches in the str: the batch's workers, which may not
@@ -63,13 +81,13 @@ impl Interning {
     pub(super) fn plain_group<'a, const OWN_HASH: bool>(
         &mut self,
         out: &mut Ids,
-        total: usize,
         count: usize,
         side: impl Fn(usize) -> Elements<'a>,
     ) -> Result<(), Stop> {
+        let total = (0..count).map(|k| side(k).len()).sum();
         self.interner.reset(total);
         self.plain.clear();
-        out.ids.reserve(total);
+        self.plain.reserve(total);
         // The elements are objects scattered over the heap, and reading each
         // one's type waits on a cache miss: start loading the first ones of
         // every side at once, then keep PREFETCH_AHEAD elements ahead.
@@ -78,16 +96,17 @@ impl Interning {
                 items.iter().take(PREFETCH_AHEAD).for_each(|&e| prefetch(e));
             }
         }
+        let mut ids = IdWriter::new(&mut out.ids, total);
         let result = (0..count).try_for_each(|k| {
             match side(k) {
                 Elements::Units(u) => {
                     for i in 0..u.len() {
-                        self.push_plain(out, Plain::char(u.get(i)))?;
+                        self.push_plain(&mut ids, Plain::char(u.get(i)))?;
                     }
                 }
                 Elements::Bytes(b) => {
                     for &x in b {
-                        self.push_plain(out, Plain::int(i64::from(x)))?;
+                        self.push_plain(&mut ids, Plain::int(i64::from(x)))?;
                     }
                 }
                 Elements::Objects(items) => {
@@ -97,11 +116,11 @@ impl Interning {
                         }
                         // SAFETY: a valid object that does not change (see above).
                         let key = unsafe { plain_key::<OWN_HASH>(item) }.ok_or(Stop::NotPlain)?;
-                        self.push_plain(out, key)?;
+                        self.push_plain(&mut ids, key)?;
                     }
                 }
             }
-            out.starts.push(out.ids.len());
+            out.starts.push(ids.len());
             Ok(())
         });
         // The representatives borrow the group's strs: none outlives it.
@@ -110,19 +129,56 @@ impl Interning {
     }
 
     #[inline(always)]
-    fn push_plain(&mut self, out: &mut Ids, key: Plain) -> Result<(), Stop> {
+    fn push_plain(
+        &mut self,
+        ids: &mut IdWriter<'_>,
+        (key, hash): (Plain, u64),
+    ) -> Result<(), Stop> {
         let plain = &self.plain;
         let (id, new) = self
             .interner
             // SAFETY: `plain` holds one representative per id handed out.
-            .intern(key.hash, |id| {
+            .intern(hash, |id| {
                 Ok::<_, Stop>(unsafe { plain.get_unchecked(id as usize) }.same(&key))
             })?;
         if new {
             self.plain.push(key);
         }
-        out.ids.push(id);
+        ids.push(id);
         Ok(())
+    }
+}
+
+/// Appends ids to a `Vec` with room for all of them, without a capacity check
+/// per id (a tenth of the instructions of a plain group went to `Vec::push`).
+struct IdWriter<'v> {
+    ids: &'v mut Vec<u32>,
+    /// Ids the `Vec` still has room for.
+    room: usize,
+}
+
+impl<'v> IdWriter<'v> {
+    /// A writer of at most `count` ids.
+    fn new(ids: &'v mut Vec<u32>, count: usize) -> Self {
+        ids.reserve(count);
+        IdWriter { ids, room: count }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, id: u32) {
+        assert!(self.room > 0, "more ids than elements");
+        self.room -= 1;
+        let len = self.ids.len();
+        // SAFETY: `new` reserved room for `count` ids and fewer than that were
+        // written (`room` counts them down).
+        unsafe {
+            self.ids.as_mut_ptr().add(len).write(id);
+            self.ids.set_len(len + 1);
+        }
     }
 }
 
@@ -142,16 +198,15 @@ fn prefetch(item: *mut ffi::PyObject) {
 }
 
 /// An element of a plain group: a code point (or a str of one), an exact int,
-/// or an exact str of any other length, compared by value.
+/// or an exact str of any other length, compared by value. Made with its hash:
+/// the code point, the int's bits (salted), or a hash of the str: CPython's,
+/// which it caches in the object (one load, where hashing the characters
+/// mispredicts a branch on every word length), or [`hash_bytes`].
 #[derive(Clone, Copy)]
 pub(super) struct Plain {
     tag: Tag,
     /// The code point, the int's bits, or the str object's address.
     word: u64,
-    /// The code point, the int's bits (salted), or a hash of the str: CPython's,
-    /// which it caches in the object (one load, where hashing the characters
-    /// mispredicts a branch on every word length), or [`hash_bytes`].
-    hash: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,23 +218,29 @@ enum Tag {
 
 impl Plain {
     #[inline(always)]
-    fn char(c: u32) -> Self {
-        Plain {
-            tag: Tag::Char,
-            word: u64::from(c),
-            hash: u64::from(c),
-        }
+    fn char(c: u32) -> (Self, u64) {
+        let word = u64::from(c);
+        (
+            Plain {
+                tag: Tag::Char,
+                word,
+            },
+            word,
+        )
     }
 
     #[inline(always)]
-    fn int(v: i64) -> Self {
+    fn int(v: i64) -> (Self, u64) {
         // The interner's multiplication spreads consecutive values; the constant
         // only keeps the ints off the code points' hashes.
-        Plain {
-            tag: Tag::Int,
-            word: v as u64,
-            hash: v as u64 ^ 0x5555_5555_5555_5555,
-        }
+        let word = v as u64;
+        (
+            Plain {
+                tag: Tag::Int,
+                word,
+            },
+            word ^ 0x5555_5555_5555_5555,
+        )
     }
 
     /// Whether two elements are equal: the same code point or int, or the same
@@ -231,7 +292,7 @@ unsafe fn str_eq(a: u64, b: u64) -> bool {
 /// only CPython function called is `PyLong_AsLongLongAndOverflow` on an exact
 /// int, which reads the int and neither raises nor allocates.
 #[inline(always)]
-unsafe fn plain_key<const OWN_HASH: bool>(item: *mut ffi::PyObject) -> Option<Plain> {
+unsafe fn plain_key<const OWN_HASH: bool>(item: *mut ffi::PyObject) -> Option<(Plain, u64)> {
     // SAFETY: as the function's contract says; a str's fields are read only
     // once it is known to be a ready str.
     unsafe {
@@ -254,11 +315,11 @@ unsafe fn plain_key<const OWN_HASH: bool>(item: *mut ffi::PyObject) -> Option<Pl
             } else {
                 str_hash(item)?
             };
-            return Some(Plain {
+            let key = Plain {
                 tag: Tag::Str,
                 word: item as u64,
-                hash,
-            });
+            };
+            return Some((key, hash));
         }
         if ty == &raw mut ffi::PyLong_Type {
             let mut overflow: c_int = 0;
