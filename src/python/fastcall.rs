@@ -3,10 +3,11 @@
 //!
 //! A call with two `str` and its options in their plainest form (see
 //! [`fast_call`]), whose strings are short enough to compute without releasing
-//! the GIL, is answered here; so is `levenshtein` on two lists or tuples of
-//! exact str and int (a plain group, see `tokens`). Every other call (other
-//! spellings, long strings, other elements, anything wrong) is handed unchanged
-//! to the PyO3 function, which parses, checks and raises as before. PyO3's generic argument handling cost about 10 ns per
+//! the GIL, is answered here; so is `levenshtein(a, b)` on two lists or tuples
+//! of exact str and int (a plain group, see `tokens::quick`), tried only once
+//! the str path has declined, so that it costs the str path nothing. Every other
+//! call (other spellings, long strings, other elements, anything wrong) is handed
+//! unchanged to the PyO3 function, which parses, checks and raises as before. PyO3's generic argument handling cost about 10 ns per
 //! call (a loop over W1 calling a PyO3 `_noop`: 30 ns per call, `operator.is_`:
 //! 20 ns), a tenth of a short pair's whole time.
 
@@ -78,20 +79,12 @@ fn add(
     m.add(name, f)
 }
 
-/// A call the fast entry may answer: two positional arguments, and the options
+/// A call the fast entry answers: two `str` (positional), and the options
 /// given in their plainest form.
 struct Call<'a> {
-    args: Args<'a>,
+    a: Units<'a>,
+    b: Units<'a>,
     options: Options,
-}
-
-/// The two positional arguments.
-#[derive(Clone, Copy)]
-enum Args<'a> {
-    /// Two ready `str`.
-    Strs(Units<'a>, Units<'a>),
-    /// Anything else.
-    Objects(*mut ffi::PyObject, *mut ffi::PyObject),
 }
 
 /// The keywords the fast entry reads, as CPython interns them: a call from
@@ -183,12 +176,11 @@ unsafe fn fast_call<'a>(
         }
         let (a, b) = (*args, *args.add(1));
         let ready = |s| ffi::PyUnicode_Check(s) != 0 && ffi::PyUnicode_IS_READY(s) != 0;
-        let args = if ready(a) && ready(b) {
-            Args::Strs(str_units(a), str_units(b))
-        } else {
-            Args::Objects(a, b)
-        };
-        Some(Call { args, options })
+        (ready(a) && ready(b)).then(|| Call {
+            a: str_units(a),
+            b: str_units(b),
+            options,
+        })
     }
 }
 
@@ -222,8 +214,21 @@ unsafe fn forward(
 trait Entry {
     /// Where [`register`] keeps the PyO3 function.
     fn full() -> &'static PyOnceLock<Py<PyCFunction>>;
-    /// The answer, or `None` to hand the call on.
-    fn quick(py: Python<'_>, call: &Call<'_>) -> Option<usize>;
+    /// The answer for two `str`, or `None` to hand the call on.
+    fn quick(call: &Call<'_>) -> Option<usize>;
+    /// The answer for a call of two positional arguments and no keywords that
+    /// `quick` did not answer, or `None` to hand it on.
+    ///
+    /// # Safety
+    /// The GIL is held and `a` and `b` are valid objects.
+    unsafe fn objects(
+        py: Python<'_>,
+        a: *mut ffi::PyObject,
+        b: *mut ffi::PyObject,
+    ) -> Option<usize> {
+        let _ = (py, a, b);
+        None
+    }
 }
 
 struct Levenshtein;
@@ -231,17 +236,22 @@ impl Entry for Levenshtein {
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_LEVENSHTEIN
     }
-    fn quick(py: Python<'_>, call: &Call<'_>) -> Option<usize> {
-        let &Call { args, options } = call;
+    fn quick(call: &Call<'_>) -> Option<usize> {
+        let &Call { a, b, options } = call;
+        if work(a.len(), b.len(), options) >= DETACH_CELLS {
+            return None;
+        }
         // A panic must not cross into C: the full path reports it properly.
-        catch_unwind(AssertUnwindSafe(|| match args {
-            Args::Strs(a, b) => (work(a.len(), b.len(), options) < DETACH_CELLS)
-                .then(|| crate::levenshtein(a, b, options)),
-            // SAFETY: the GIL is held and both are valid objects (the call's).
-            Args::Objects(a, b) => unsafe { tokens::quick(py, a, b, options) },
-        }))
-        .ok()
-        .flatten()
+        catch_unwind(AssertUnwindSafe(|| crate::levenshtein(a, b, options))).ok()
+    }
+    unsafe fn objects(
+        py: Python<'_>,
+        a: *mut ffi::PyObject,
+        b: *mut ffi::PyObject,
+    ) -> Option<usize> {
+        // SAFETY: as the trait's contract says.
+        let quick = || unsafe { tokens::quick(py, a, b, Options::default()) };
+        catch_unwind(AssertUnwindSafe(quick)).ok().flatten()
     }
 }
 
@@ -250,8 +260,8 @@ impl Entry for Noop {
     fn full() -> &'static PyOnceLock<Py<PyCFunction>> {
         &FULL_NOOP
     }
-    fn quick(_: Python<'_>, call: &Call<'_>) -> Option<usize> {
-        matches!(call.args, Args::Strs(..)).then_some(0)
+    fn quick(_: &Call<'_>) -> Option<usize> {
+        Some(0)
     }
 }
 
@@ -266,7 +276,13 @@ unsafe extern "C" fn entry<E: Entry>(
     unsafe {
         let py = Python::assume_attached();
         if let Some(call) = fast_call(py, args, nargs, kwnames)
-            && let Some(d) = E::quick(py, &call)
+            && let Some(d) = E::quick(&call)
+        {
+            return ffi::PyLong_FromSize_t(d);
+        }
+        if nargs == 2
+            && kwnames.is_null()
+            && let Some(d) = E::objects(py, *args, *args.add(1))
         {
             return ffi::PyLong_FromSize_t(d);
         }
