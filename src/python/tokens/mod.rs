@@ -269,7 +269,9 @@ pub(super) unsafe fn quick(
             Elements::Objects(plain::objects_of(b)),
         ];
         with_scratch(|interning, ids| {
-            interning.plain_group::<false>(ids, 2, |k| sides[k]).ok()?;
+            interning
+                .plain_group::<{ plain::CPYTHON }>(ids, 2, |k| sides[k])
+                .ok()?;
             let (x, y) = (ids.get(0), ids.get(1));
             (work(x.len(), y.len(), options) < DETACH_CELLS)
                 .then(|| crate::levenshtein(x, y, options))
@@ -309,11 +311,13 @@ impl Interning {
         let (count, len) = (out.count(), out.ids.len());
         let total = sides.iter().map(Side::len).sum();
         // SAFETY: the GIL is held, and plain interning runs no Python code.
-        let plain = self.plain_group::<false>(out, sides.len(), |k| unsafe { sides[k].elements() });
+        let plain = self.plain_group::<{ plain::CPYTHON }>(out, sides.len(), |k| unsafe {
+            sides[k].elements()
+        });
         match plain {
             Ok(()) => return Ok(()),
             Err(Stop::Full) => return Err(too_many()),
-            Err(Stop::NotPlain) => {}
+            Err(Stop::NotPlain | Stop::Uncached) => {}
         }
         out.ids.truncate(len);
         out.starts.truncate(count + 1);
@@ -323,7 +327,11 @@ impl Interning {
 
 /// Why a group is not interned the plain way.
 enum Stop {
+    /// An element that is not plain.
     NotPlain,
+    /// A str without a cached hash (see `plain::CACHED`).
+    Uncached,
+    /// More than 2**32 - 1 distinct elements.
     Full,
 }
 

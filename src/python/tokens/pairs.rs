@@ -7,8 +7,9 @@
 //!    waits, running no Python code: in a GIL build nothing else can then change
 //!    a list or free an element, and the workers only read (str buffers, item
 //!    arrays, ints); where the GIL is disabled, lists were copied into tuples
-//!    when they were checked (see `seq`). Workers hash strs by their characters,
-//!    as they may not call CPython to hash one;
+//!    when they were checked (see `seq`). Workers take the hash CPython caches
+//!    in a str; a pair with a str that has none yet (fresh from `str.split`) is
+//!    hashed by the characters instead, as workers may not call CPython;
 //! 2. the other pairs one by one, with Python's `hash()` and `==`.
 //!
 //! The ids of all pairs live in one arena, which the batch's workers read with
@@ -16,7 +17,7 @@
 //! its distance (callgrind: about 3,500 against 800 instructions), so on one
 //! thread it decided the time of a batch of word lists.
 
-use super::plain::Elements;
+use super::plain::{self, Elements};
 use super::{Ids, Interning, Seq, Stop, graphemes_need_str, seq, too_many};
 use crate::Units;
 use crate::python::errors;
@@ -157,12 +158,17 @@ fn plain_pairs(
     let one = |(interning, ids): &mut (Interning, Ids),
                (pair, out): &mut (Shared<'_>, &mut [u32])| {
         ids.clear();
-        match interning.plain_group::<true>(ids, 2, |k| pair.0[k]) {
+        let mut result = interning.plain_group::<{ plain::CACHED }>(ids, 2, |k| pair.0[k]);
+        if let Err(Stop::Uncached) = result {
+            ids.clear();
+            result = interning.plain_group::<{ plain::CONTENT }>(ids, 2, |k| pair.0[k]);
+        }
+        match result {
             Ok(()) => {
                 out.copy_from_slice(&ids.ids);
                 Status::Done
             }
-            Err(Stop::NotPlain) => Status::NotPlain,
+            Err(Stop::NotPlain | Stop::Uncached) => Status::NotPlain,
             Err(Stop::Full) => Status::Full,
         }
     };

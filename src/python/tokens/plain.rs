@@ -73,12 +73,12 @@ impl Interning {
     /// Interns `count` sequences (`side(k)`) as one group into `out`, or stops
     /// at the first element that is not plain.
     ///
-    /// `OWN_HASH` hashes strs by their characters here instead of asking CPython
-    /// for the hash it caches in the str: the batch's workers, which may not
-    /// call into CPython, do so (one group is hashed one way throughout).
+    /// `HASH` says how strs are hashed (one group is hashed one way throughout):
+    /// [`CPYTHON`], [`CACHED`] or [`CONTENT`].
     ///
-    /// Every object of an `Elements::Objects` is valid and unchanged until this returns.
-    pub(super) fn plain_group<'a, const OWN_HASH: bool>(
+    /// Every object of an `Elements::Objects` is valid and unchanged until this
+    /// returns; with [`CPYTHON`], the GIL is held.
+    pub(super) fn plain_group<'a, const HASH: u8>(
         &mut self,
         out: &mut Ids,
         count: usize,
@@ -115,7 +115,7 @@ impl Interning {
                             prefetch(ahead);
                         }
                         // SAFETY: a valid object that does not change (see above).
-                        let key = unsafe { plain_key::<OWN_HASH>(item) }.ok_or(Stop::NotPlain)?;
+                        let key = unsafe { plain_key::<HASH>(item) }?;
                         self.push_plain(&mut ids, key)?;
                     }
                 }
@@ -283,57 +283,91 @@ unsafe fn str_eq(a: u64, b: u64) -> bool {
     }
 }
 
-/// `item` as a plain element, or `None` if it is anything but a ready exact str
-/// or an exact int that fits `i64`.
+/// Strs hashed by CPython: the hash it caches in the str, or computed (and
+/// cached) now, which needs the GIL.
+pub(super) const CPYTHON: u8 = 0;
+/// Strs hashed by CPython, but only where it has cached the hash: a str without
+/// one stops the group ([`Stop::Uncached`]). For the batch's workers, which may
+/// not call CPython: strs taken from a vocabulary (or used as dict keys) have
+/// their hash, and reading it costs one load.
+pub(super) const CACHED: u8 = 1;
+/// Strs hashed by their characters here ([`hash_bytes`]): for the batch's
+/// workers, on groups with strs that have no cached hash (fresh from
+/// `str.split`).
+pub(super) const CONTENT: u8 = 2;
+
+/// `item` as a plain element with its hash (see [`CPYTHON`] and the others), or
+/// [`Stop::NotPlain`] if it is anything but a ready exact str or an exact int
+/// that fits `i64`.
 ///
 /// # Safety
-/// `item` is a valid object that nothing changes meanwhile. Without `OWN_HASH`,
-/// the GIL is held (an uncached str hash is computed by CPython); with it, the
+/// `item` is a valid object that nothing changes meanwhile. With [`CPYTHON`],
+/// the GIL is held (an uncached str hash is computed by CPython); otherwise the
 /// only CPython function called is `PyLong_AsLongLongAndOverflow` on an exact
 /// int, which reads the int and neither raises nor allocates.
 #[inline(always)]
-unsafe fn plain_key<const OWN_HASH: bool>(item: *mut ffi::PyObject) -> Option<(Plain, u64)> {
+unsafe fn plain_key<const HASH: u8>(item: *mut ffi::PyObject) -> Result<(Plain, u64), Stop> {
     // SAFETY: as the function's contract says; a str's fields are read only
     // once it is known to be a ready str.
     unsafe {
         let ty = ffi::Py_TYPE(item);
         if ty == &raw mut ffi::PyUnicode_Type {
             if ffi::PyUnicode_IS_READY(item) == 0 {
-                return None;
+                return Err(Stop::NotPlain);
             }
             if ffi::PyUnicode_GET_LENGTH(item) == 1 {
                 // The buffer is aligned for its kind.
                 let data = ffi::PyUnicode_DATA(item);
-                return Some(Plain::char(match ffi::PyUnicode_KIND(item) {
+                return Ok(Plain::char(match ffi::PyUnicode_KIND(item) {
                     ffi::PyUnicode_1BYTE_KIND => u32::from(*data.cast::<u8>()),
                     ffi::PyUnicode_2BYTE_KIND => u32::from(*data.cast::<u16>()),
                     _ => *data.cast::<u32>(),
                 }));
             }
-            let hash = if OWN_HASH {
-                hash_bytes(str_bytes(item)) ^ u64::from(ffi::PyUnicode_KIND(item))
-            } else {
-                str_hash(item)?
+            let hash = match HASH {
+                CONTENT => hash_bytes(str_bytes(item)) ^ u64::from(ffi::PyUnicode_KIND(item)),
+                CACHED => match cached_hash(item) {
+                    -1 => return Err(Stop::Uncached),
+                    hash => hash as u64,
+                },
+                _ => str_hash(item).ok_or(Stop::NotPlain)?,
             };
             let key = Plain {
                 tag: Tag::Str,
                 word: item as u64,
             };
-            return Some((key, hash));
+            return Ok((key, hash));
         }
         if ty == &raw mut ffi::PyLong_Type {
             let mut overflow: c_int = 0;
             let v = ffi::PyLong_AsLongLongAndOverflow(item, &raw mut overflow);
             // -1 with an exception cannot happen for an exact int; it would be
             // -1 itself, which is no error.
-            return (overflow == 0).then(|| Plain::int(v));
+            return if overflow == 0 {
+                Ok(Plain::int(v))
+            } else {
+                Err(Stop::NotPlain)
+            };
         }
-        None
+        Err(Stop::NotPlain)
     }
 }
 
-/// CPython's hash of the exact str `s`: the one cached in the object (read as
-/// CPython reads it, relaxed: a free-threaded build may be setting it), or
+/// The hash CPython caches in the str `s`, -1 if none yet (read as CPython reads
+/// it, relaxed: where the GIL is disabled, another thread may be setting it).
+///
+/// # Safety
+/// `s` is a valid exact str.
+#[inline(always)]
+unsafe fn cached_hash(s: *mut ffi::PyObject) -> ffi::Py_hash_t {
+    // SAFETY: as the function's contract says.
+    unsafe {
+        AtomicIsize::from_ptr(&raw mut (*s.cast::<ffi::PyASCIIObject>()).hash)
+            .load(Ordering::Relaxed)
+    }
+}
+
+/// CPython's hash of the exact str `s`: the one cached in the object, or
 /// computed and cached now (no Python code runs for a str).
 ///
 /// # Safety
@@ -342,8 +376,7 @@ unsafe fn plain_key<const OWN_HASH: bool>(item: *mut ffi::PyObject) -> Option<(P
 unsafe fn str_hash(s: *mut ffi::PyObject) -> Option<u64> {
     // SAFETY: as the function's contract says.
     unsafe {
-        let cached = AtomicIsize::from_ptr(&raw mut (*s.cast::<ffi::PyASCIIObject>()).hash)
-            .load(Ordering::Relaxed);
+        let cached = cached_hash(s);
         let hash = if cached == -1 {
             ffi::PyObject_Hash(s)
         } else {
