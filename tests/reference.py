@@ -3,6 +3,8 @@
 * :func:`naive` is the textbook full-matrix Wagner–Fischer algorithm (Wagner & Fischer,
   "The String-to-String Correction Problem", JACM 21(1), 1974): O(m*n) time *and* memory,
   no prefix stripping, no banding, no bit tricks, no early exit.
+* :func:`naive_sequences` is :func:`naive` over sequences of hashable elements compared as
+  dict keys, the ids coming from a real Python dict (:func:`as_keys`).
 * :func:`graphemes` splits a str into extended grapheme clusters with the third-party
   ``regex`` module's ``\\X``, an implementation of UAX #29 independent of Rust's
   unicode-segmentation. ``regex`` >= 2025.10.20 and < 2026.9.29 follows Unicode 17.0.
@@ -49,6 +51,24 @@ def naive(a: Sequence[Any], b: Sequence[Any]) -> int:
                 d[i - 1][j - 1] + substitution,
             )
     return d[m][n]
+
+
+def as_keys(*seqs: Sequence[Any]) -> list[list[int]]:
+    """Each sequence's elements replaced by ids from one Python dict shared by all of them.
+
+    Two elements get the same id exactly when a dict takes them for the same key: equal
+    hashes, then identity or ``==``. So ``1``, ``1.0`` and ``True`` share an id, ``-1`` and
+    ``-2`` do not (their hashes are equal in CPython), and a NaN only matches itself. A str
+    contributes its one-character strs, bytes their ints.
+    """
+    ids: dict[Any, int] = {}
+    return [[ids.setdefault(x, len(ids)) for x in seq] for seq in seqs]
+
+
+def naive_sequences(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """:func:`naive` on elements compared as dict keys (see :func:`as_keys`)."""
+    x, y = as_keys(a, b)
+    return naive(x, y)
 
 
 def graphemes(s: str) -> list[str]:

@@ -148,13 +148,13 @@ def test_bad_arguments(lev, kwargs, error, match):
 
 
 def test_bad_query_and_choices(lev):
-    with pytest.raises(TypeError, match="query must be str"):
-        lev.nearest(b"abc", ["abd"], k=1)
+    with pytest.raises(TypeError, match="query must be str or a sequence, not int"):
+        lev.nearest(5, ["abd"], k=1)
     with pytest.raises(TypeError, match="choices must be a list or iterable of str"):
         lev.nearest("abc", "abd", k=1)
     with pytest.raises(TypeError, match="choices must be a list or iterable of str"):
         lev.nearest("abc", 3, k=1)
-    with pytest.raises(TypeError, match=r"choices\[1\] must be str, not int"):
+    with pytest.raises(TypeError, match=r"choices\[1\] must be str or a sequence, not int"):
         lev.nearest("abc", ["abd", 3], k=1)
 
 

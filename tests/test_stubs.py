@@ -136,6 +136,10 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
 
             assert_type(levenshtein("a", "b"), int)
             assert_type(levenshtein("a", "b", grapheme_segmentation=True), int)
+            assert_type(levenshtein(["a", "b"], "ab"), int)
+            assert_type(levenshtein(b"ab", (1, 2.0, None)), int)
+            assert_type(levenshtein(range(3), [0, 1], max_distance=1), int)
+            assert_type(levenshtein_batch([(["a"], "b"), [(1,), b"x"]]), list[int])
             assert_type(levenshtein_batch([("a", "b")]), list[int])
             assert_type(levenshtein_batch([["a", "b"]], num_threads=2), list[int])
             assert_type(levenshtein_batch((p for p in [("a", "b")]), None, True), list[int])
@@ -151,7 +155,7 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
             from pyo3_levenshtein import levenshtein, levenshtein_batch
 
             levenshtein(1, "b")
-            levenshtein("a", b"b")
+            levenshtein("a", {"b"})
             levenshtein_batch([("a", "b")], num_threads="2")
             """
         )

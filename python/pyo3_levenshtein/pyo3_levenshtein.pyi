@@ -1,4 +1,4 @@
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Literal, Protocol, TypeAlias, final, overload
 
 import numpy as np
@@ -29,6 +29,11 @@ class _ArrowStream(Protocol):
 # An Arrow string column: anything exporting the Arrow PyCapsule interface.
 _ArrowStrings: TypeAlias = _ArrowArray | _ArrowStream
 
+# What the distance functions compare: a str (its code points), or any sequence of
+# hashable elements (list, tuple, bytes, range, any collections.abc.Sequence).
+# A str is itself a Sequence[Hashable]; it is named for the reader.
+_Seq: TypeAlias = str | Sequence[Hashable]
+
 UNICODE_VERSION: str
 MAX_THREADS: int
 __version__: str
@@ -37,8 +42,8 @@ __version__: str
 _Weights: TypeAlias = tuple[int, int, int] | Sequence[int]
 
 def levenshtein(
-    s1: str,
-    s2: str,
+    s1: _Seq,
+    s2: _Seq,
     grapheme_segmentation: bool = False,
     *,
     max_distance: int | None = None,
@@ -53,11 +58,20 @@ def levenshtein(
     it is returned as max_distance + 1, and found faster. weights (insert, delete,
     substitute), ints >= 0, give each edit its cost, as in rapidfuzz: (1, 1, 2) is
     the InDel distance.
+
+    s1 and s2 may also be any sequences of hashable elements (list, tuple,
+    bytes, range, any collections.abc.Sequence), compared element by element.
+    Elements are equal when a dict would take them for the same key (equal hash,
+    then identity or ==): 1, 1.0 and True are one element, a NaN equals only
+    itself. A str is the sequence of its characters (one-character strs), so
+    levenshtein(list("abc"), "abd") == 1; bytes are ints 0..255. An unhashable
+    element is a TypeError naming its index; grapheme_segmentation=True with a
+    sequence that is not a str is a ValueError.
     """
 
 @overload
 def levenshtein_batch(
-    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    pairs: Iterable[tuple[_Seq, _Seq] | Sequence[_Seq]],
     num_threads: int | None = None,
     grapheme_segmentation: bool = False,
     *,
@@ -67,7 +81,7 @@ def levenshtein_batch(
 ) -> list[int]: ...
 @overload
 def levenshtein_batch(
-    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    pairs: Iterable[tuple[_Seq, _Seq] | Sequence[_Seq]],
     num_threads: int | None = None,
     grapheme_segmentation: bool = False,
     *,
@@ -77,7 +91,7 @@ def levenshtein_batch(
 ) -> list[float]: ...
 @overload
 def levenshtein_batch(
-    pairs: Iterable[tuple[str, str] | Sequence[str]],
+    pairs: Iterable[tuple[_Seq, _Seq] | Sequence[_Seq]],
     num_threads: int | None = None,
     grapheme_segmentation: bool = False,
     *,
@@ -94,11 +108,15 @@ def levenshtein_batch(
     max_distance and weights apply to every pair, as in levenshtein. With
     normalized=True the results are normalized distances (floats, as
     normalized_distance returns them; max_distance is then not allowed).
+
+    Either side of a pair may also be a sequence of hashable elements, compared
+    as in levenshtein; the elements of such pairs are interned first, each pair
+    on its own (on the thread pool when they are many).
     """
 
 def normalized_distance(
-    s1: str,
-    s2: str,
+    s1: _Seq,
+    s2: _Seq,
     *,
     weights: _Weights | None = None,
     grapheme_segmentation: bool = False,
@@ -110,11 +128,13 @@ def normalized_distance(
     when nothing is shared. With weights (insert, delete, substitute), the
     distance and the maximum are weighted. With score_cutoff (a float in [0, 1]),
     a result above it is returned as 1.0, and found faster.
+
+    s1 and s2 may also be sequences of hashable elements, as in levenshtein.
     """
 
 def normalized_similarity(
-    s1: str,
-    s2: str,
+    s1: _Seq,
+    s2: _Seq,
     *,
     weights: _Weights | None = None,
     grapheme_segmentation: bool = False,
@@ -127,8 +147,8 @@ def normalized_similarity(
     """
 
 def similarity(
-    s1: str,
-    s2: str,
+    s1: _Seq,
+    s2: _Seq,
     *,
     weights: _Weights | None = None,
     grapheme_segmentation: bool = False,
@@ -181,8 +201,8 @@ def levenshtein_arrow(
     """
 
 def nearest(
-    query: str,
-    choices: Iterable[str] | _ArrowStrings,
+    query: _Seq,
+    choices: Iterable[_Seq] | _ArrowStrings,
     *,
     k: int | None = None,
     max_distance: int | None = None,
@@ -199,11 +219,13 @@ def nearest(
     prepared once and the choices are scanned in parallel with the GIL released,
     skipping those whose length alone rules them out; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+    The query and the choices may also be sequences of hashable elements,
+    compared as in levenshtein (all of them interned together first).
     """
 
 def levenshtein_matrix(
-    queries: Iterable[str] | _ArrowStrings,
-    choices: Iterable[str] | _ArrowStrings,
+    queries: Iterable[_Seq] | _ArrowStrings,
+    choices: Iterable[_Seq] | _ArrowStrings,
     *,
     max_distance: int | None = None,
     grapheme_segmentation: bool = False,
@@ -222,6 +244,8 @@ def levenshtein_matrix(
     larger than the available memory a MemoryError, raised before allocating.
     Needs NumPy. Computed in parallel with the GIL released; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+    Queries and choices may also be sequences of hashable elements, compared
+    as in levenshtein (all of them interned together first).
     """
 
 def _noop(

@@ -3,13 +3,16 @@
 //!
 //! A call with two `str` and its options in their plainest form (see
 //! [`fast_call`]), whose strings are short enough to compute without releasing
-//! the GIL, is answered here; every other call (other spellings, long strings,
-//! anything wrong) is handed unchanged to the PyO3 function, which parses, checks
-//! and raises as before. PyO3's generic argument handling cost about 10 ns per
+//! the GIL, is answered here; so is `levenshtein(a, b)` on two lists or tuples
+//! of exact str and int (a plain group, see `tokens::quick`), tried only once
+//! the str path has declined, so that it costs the str path nothing. Every other
+//! call (other spellings, long strings, other elements, anything wrong) is handed
+//! unchanged to the PyO3 function, which parses, checks and raises as before. PyO3's generic argument handling cost about 10 ns per
 //! call (a loop over W1 calling a PyO3 `_noop`: 30 ns per call, `operator.is_`:
 //! 20 ns), a tenth of a short pair's whole time.
 
 use super::strings::str_units;
+use super::tokens;
 use super::{DETACH_CELLS, work};
 use crate::{Options, Units};
 use pyo3::ffi;
@@ -253,6 +256,19 @@ trait Entry {
     fn full() -> &'static PyOnceLock<Py<PyCFunction>>;
     /// The answer for two `str`, or `None` to hand the call on.
     fn quick(call: &Call<'_>) -> Option<usize>;
+    /// The answer for a call of two positional arguments and no keywords that
+    /// `quick` did not answer, or `None` to hand it on.
+    ///
+    /// # Safety
+    /// The GIL is held and `a` and `b` are valid objects.
+    unsafe fn objects(
+        py: Python<'_>,
+        a: *mut ffi::PyObject,
+        b: *mut ffi::PyObject,
+    ) -> Option<usize> {
+        let _ = (py, a, b);
+        None
+    }
 }
 
 struct Levenshtein;
@@ -268,6 +284,15 @@ impl Entry for Levenshtein {
         }
         // A panic must not cross into C: the full path reports it properly.
         catch_unwind(AssertUnwindSafe(|| crate::levenshtein(a, b, options))).ok()
+    }
+    unsafe fn objects(
+        py: Python<'_>,
+        a: *mut ffi::PyObject,
+        b: *mut ffi::PyObject,
+    ) -> Option<usize> {
+        // SAFETY: as the trait's contract says.
+        let quick = || unsafe { tokens::quick(py, a, b, Options::default()) };
+        catch_unwind(AssertUnwindSafe(quick)).ok().flatten()
     }
 }
 
@@ -294,6 +319,12 @@ unsafe extern "C" fn entry<E: Entry>(
         let py = Python::assume_attached();
         if let Some(call) = fast_call(py, args, nargs, kwnames, E::WEIGHTS)
             && let Some(d) = E::quick(&call)
+        {
+            return ffi::PyLong_FromSize_t(d);
+        }
+        if nargs == 2
+            && kwnames.is_null()
+            && let Some(d) = E::objects(py, *args, *args.add(1))
         {
             return ffi::PyLong_FromSize_t(d);
         }

@@ -1,9 +1,15 @@
 //! `nearest` and `levenshtein_matrix`: one query against many strings, and all pairs.
+//!
+//! Collections of str (or Arrow strings) are read in place as before. When the
+//! query or any item is another sequence (a list of words ...), every sequence of
+//! the call is interned into one id space (see `tokens`), with the GIL held, and
+//! the jobs read the ids.
 
 use super::args::{self, type_name};
 use super::arrow::{self, ArrowStrings};
 use super::errors;
 use super::strings::{str_units, units};
+use super::tokens::{self, IdStrings, Ids, Interning, Seq, Side};
 use crate::{Kernel, Options, Parallel, Strings, Units};
 use pyo3::buffer::{Element, PyBuffer};
 use pyo3::exceptions::{PyImportError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
@@ -12,15 +18,19 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
 use std::marker::PhantomData;
 
-/// A collection of str read once into a tuple, which keeps every string alive
-/// (and unchanged) while the GIL is released, whatever the caller does to its list.
-fn str_tuple<'py>(
-    name: &str,
-    obj: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyTuple>, Vec<u32>)> {
+/// A collection read once into a tuple, which keeps every item alive (and
+/// unchanged) while the GIL is released, whatever the caller does to its list.
+enum Items<'py> {
+    /// Every item is a str, of these lengths (see [`str_len`]).
+    Strs(Bound<'py, PyTuple>, Vec<u32>),
+    /// Some item is not a str (each is checked when interned).
+    Mixed(Bound<'py, PyTuple>),
+}
+
+fn str_tuple<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Items<'py>> {
     let not_iterable = || {
         PyTypeError::new_err(format!(
-            "{name} must be a list or iterable of str, not {}",
+            "{name} must be a list or iterable of str or sequences, not {}",
             type_name(obj)
         ))
     };
@@ -28,7 +38,7 @@ fn str_tuple<'py>(
         return Err(not_iterable());
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        return list_to_tuple(name, list);
+        return list_to_tuple(list);
     }
     let tuple = if let Ok(tuple) = obj.cast::<PyTuple>() {
         tuple.clone()
@@ -38,11 +48,14 @@ fn str_tuple<'py>(
         PyTuple::new(obj.py(), items)?
     };
     let mut lens = Vec::with_capacity(tuple.len());
-    for (i, item) in tuple.iter_borrowed().enumerate() {
+    for item in tuple.iter_borrowed() {
         // SAFETY: the item is a valid object, borrowed from the tuple.
-        lens.push(unsafe { str_len(name, i, &item)? });
+        match unsafe { str_len(&item)? } {
+            Some(len) => lens.push(len),
+            None => return Ok(Items::Mixed(tuple)),
+        }
     }
-    Ok((tuple, lens))
+    Ok(Items::Strs(tuple, lens))
 }
 
 /// How many strings ahead [`list_to_tuple`] asks for the next str object.
@@ -52,10 +65,7 @@ const PREFETCH_AHEAD: usize = 16;
 /// object is visited once, for its reference count and its length together.
 /// (`list.to_tuple()` and then a checking pass visited each twice, and with
 /// 20,000 choices every visit is a cache miss: a tenth of a `nearest` call.)
-fn list_to_tuple<'py>(
-    name: &str,
-    list: &Bound<'py, PyList>,
-) -> PyResult<(Bound<'py, PyTuple>, Vec<u32>)> {
+fn list_to_tuple<'py>(list: &Bound<'py, PyList>) -> PyResult<Items<'py>> {
     let py = list.py();
     let n = list.len();
     // SAFETY: PyTuple_New returns a new tuple of `n` NULL items, or NULL with an
@@ -82,7 +92,12 @@ fn list_to_tuple<'py>(
         // SAFETY: `item` is a valid object borrowed from the list.
         let item = unsafe { Borrowed::from_ptr(py, item) };
         // SAFETY: as above.
-        lens.push(unsafe { str_len(name, i, &item)? });
+        match unsafe { str_len(&item)? } {
+            Some(len) => lens.push(len),
+            // Not a str: the list, unchanged since no Python code ran, copied
+            // whole (the part-filled tuple is dropped).
+            None => return Ok(Items::Mixed(list.to_tuple())),
+        }
         // SAFETY: slot `i` of our new tuple is empty; it takes the new reference.
         unsafe {
             ffi::PyTuple_SET_ITEM(
@@ -92,25 +107,19 @@ fn list_to_tuple<'py>(
             );
         }
     }
-    Ok((tuple, lens))
+    Ok(Items::Strs(tuple, lens))
 }
 
-#[cold]
-#[inline(never)]
-fn not_str(name: &str, i: usize, item: &Bound<'_, PyAny>) -> PyErr {
-    PyTypeError::new_err(format!("{name}[{i}] must be str, not {}", type_name(item)))
-}
-
-/// The length of `item` (`name[i]`), made ready for [`StrTuple`] to read without
-/// the GIL; a `TypeError` if it is not a str. Lengths of `u32::MAX` and more
-/// are kept as `u32::MAX` (looked up again when asked for).
+/// The length of `item`, made ready for [`StrTuple`] to read without the GIL;
+/// `None` if it is not a str. Lengths of `u32::MAX` and more are kept as
+/// `u32::MAX` (looked up again when asked for).
 ///
 /// # Safety
 /// The GIL is held.
 #[inline(always)]
-unsafe fn str_len(name: &str, i: usize, item: &Borrowed<'_, '_, PyAny>) -> PyResult<u32> {
+unsafe fn str_len(item: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<u32>> {
     let Ok(s) = item.cast::<PyString>() else {
-        return Err(not_str(name, i, item));
+        return Ok(None);
     };
     // SAFETY: s is a str; before 3.12 a legacy (not yet ready) str is made
     // ready here, which needs the GIL; since 3.12 this is a no-op.
@@ -119,7 +128,7 @@ unsafe fn str_len(name: &str, i: usize, item: &Borrowed<'_, '_, PyAny>) -> PyRes
     }
     // SAFETY: a ready str.
     let len = unsafe { ffi::PyUnicode_GET_LENGTH(s.as_ptr()) };
-    Ok(u32::try_from(len).unwrap_or(u32::MAX))
+    Ok(Some(u32::try_from(len).unwrap_or(u32::MAX)))
 }
 
 /// A tuple of str (checked, and made ready, by [`str_tuple`]) read without the
@@ -130,7 +139,7 @@ struct StrTuple<'a> {
     len: usize,
     /// Each string's length, read while checking it: one sequential array
     /// instead of a pointer chase into each string for every length test.
-    lens: Vec<u32>,
+    lens: &'a [u32],
     _held: PhantomData<&'a ()>,
 }
 
@@ -148,7 +157,7 @@ impl<'a> StrTuple<'a> {
         self.get(i).len()
     }
 
-    fn new(tuple: &'a Bound<'_, PyTuple>, lens: Vec<u32>) -> Self {
+    fn new(tuple: &'a Bound<'_, PyTuple>, lens: &'a [u32]) -> Self {
         StrTuple {
             tuple: tuple.as_ptr(),
             len: tuple.len(),
@@ -197,10 +206,11 @@ impl Strings for StrTuple<'_> {
 }
 
 /// The strings of a `nearest` or `levenshtein_matrix` argument: Python str
-/// read in place, or an Arrow string column decoded once.
+/// read in place, an Arrow string column decoded once, or interned sequences.
 enum Texts<'a> {
     Python(StrTuple<'a>),
-    Arrow(ArrowStrings),
+    Arrow(&'a ArrowStrings),
+    Ids(IdStrings<'a>),
 }
 
 impl Strings for Texts<'_> {
@@ -208,6 +218,7 @@ impl Strings for Texts<'_> {
         match self {
             Texts::Python(t) => t.count(),
             Texts::Arrow(t) => t.count(),
+            Texts::Ids(t) => t.count(),
         }
     }
 
@@ -216,6 +227,7 @@ impl Strings for Texts<'_> {
         match self {
             Texts::Python(t) => t.len_of(i),
             Texts::Arrow(t) => t.len_of(i),
+            Texts::Ids(t) => t.len_of(i),
         }
     }
 
@@ -231,22 +243,72 @@ impl Strings for Texts<'_> {
         match self {
             Texts::Python(t) => t.get(i),
             Texts::Arrow(t) => t.get(i),
+            Texts::Ids(t) => t.get(i),
         }
     }
 }
 
-/// Reads argument `name`: an Arrow string column, else a list or iterable of
-/// str, whose tuple `held` keeps alive.
-fn texts<'a, 'py>(
-    name: &str,
-    obj: &Bound<'py, PyAny>,
-    held: &'a mut Option<Bound<'py, PyTuple>>,
-) -> PyResult<Texts<'a>> {
-    if let Some(arrow) = arrow::strings(obj, name)? {
-        return Ok(Texts::Arrow(arrow));
+/// A collection argument of `nearest` or `levenshtein_matrix`, read once.
+enum Many<'py> {
+    Arrow(ArrowStrings),
+    Items(Items<'py>),
+}
+
+impl<'py> Many<'py> {
+    /// Reads argument `name`: an Arrow string column, else a list or iterable.
+    fn read(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Some(arrow) = arrow::strings(obj, name)? {
+            return Ok(Many::Arrow(arrow));
+        }
+        Ok(Many::Items(str_tuple(name, obj)?))
     }
-    let (tuple, lens) = str_tuple(name, obj)?;
-    Ok(Texts::Python(StrTuple::new(held.insert(tuple), lens)))
+
+    fn count(&self) -> usize {
+        match self {
+            Many::Arrow(a) => a.count(),
+            Many::Items(Items::Strs(t, _) | Items::Mixed(t)) => t.len(),
+        }
+    }
+
+    /// Its strings read in place, unless some item is not a str.
+    fn texts(&self) -> Option<Texts<'_>> {
+        match self {
+            Many::Arrow(a) => Some(Texts::Arrow(a)),
+            Many::Items(Items::Strs(t, lens)) => Some(Texts::Python(StrTuple::new(t, lens))),
+            Many::Items(Items::Mixed(_)) => None,
+        }
+    }
+
+    /// Each item as a sequence (none for an Arrow column, read by [`Many::sides`]).
+    fn seqs(&self, name: &str) -> PyResult<Vec<Seq<'py>>> {
+        match self {
+            Many::Arrow(_) => Ok(Vec::new()),
+            Many::Items(Items::Strs(t, _) | Items::Mixed(t)) => t
+                .iter()
+                .enumerate()
+                .map(|(i, item)| tokens::seq(&item, || format!("{name}[{i}]")))
+                .collect(),
+        }
+    }
+
+    /// Each item as interning reads it; `seqs` is what [`Many::seqs`] returned.
+    fn sides<'a>(&'a self, seqs: &'a [Seq<'py>]) -> PyResult<Vec<Side<'a, 'py>>> {
+        match self {
+            Many::Arrow(a) => Ok((0..a.count()).map(|i| Side::Units(a.get(i))).collect()),
+            Many::Items(_) => seqs.iter().map(Seq::side).collect(),
+        }
+    }
+
+    /// Grapheme mode's error for the first item that is not a str, if any.
+    fn not_str(&self, name: &str) -> Option<PyErr> {
+        let Many::Items(Items::Mixed(t)) = self else {
+            return None;
+        };
+        t.iter()
+            .enumerate()
+            .find(|(_, item)| !item.is_instance_of::<PyString>())
+            .map(|(i, item)| tokens::graphemes_need_str(&format!("{name}[{i}]"), &item))
+    }
 }
 
 /// `k`: None, or an int (not a bool) >= 1; values beyond `usize` mean no limit.
@@ -275,6 +337,8 @@ fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
 /// prepared once and the choices are scanned in parallel with the GIL released,
 /// skipping those whose length alone rules them out; num_threads and
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+/// The query and the choices may also be sequences of hashable elements,
+/// compared as in levenshtein (all of them interned together first).
 #[pyfunction]
 #[pyo3(signature = (query, choices, *, k = None, max_distance = None, grapheme_segmentation = false, num_threads = None, weights = None))]
 #[allow(clippy::too_many_arguments)] // the Python signature
@@ -288,7 +352,10 @@ pub(super) fn nearest(
     num_threads: Option<&Bound<'_, PyAny>>,
     weights: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(usize, usize)>> {
-    let query = args::str_arg("query", query)?;
+    let query_seq = match query.cast::<PyString>() {
+        Ok(_) => None,
+        Err(_) => Some(tokens::seq(query, || "query".to_owned())?),
+    };
     let k = k_arg(k)?;
     let options = Options {
         grapheme_segmentation,
@@ -304,12 +371,55 @@ pub(super) fn nearest(
         threads: args::num_threads(num_threads)?,
         kernel: Kernel::best(),
     };
-    let mut held = None;
-    let choices = texts("choices", choices, &mut held)?;
-    let query = units(query)?;
+    let choices = Many::read("choices", choices)?;
+    if query_seq.is_none()
+        && let Some(texts) = choices.texts()
+    {
+        return nearest_in(
+            py,
+            units(query.cast::<PyString>()?)?,
+            &texts,
+            k,
+            options,
+            parallel,
+        );
+    }
+    // Sequences: the query and every choice interned together.
+    let seqs = choices.seqs("choices")?;
+    if grapheme_segmentation {
+        return Err(match query_seq {
+            Some(_) => tokens::graphemes_need_str("query", query),
+            None => choices
+                .not_str("choices")
+                .unwrap_or_else(|| PyRuntimeError::new_err("nearest: no sequence found to intern")),
+        });
+    }
+    let query_side = match &query_seq {
+        Some(q) => q.side()?,
+        None => Side::Units(units(query.cast::<PyString>()?)?),
+    };
+    let mut sides = vec![query_side];
+    sides.extend(choices.sides(&seqs)?);
+    let mut ids = Ids::new();
+    Interning::new().push_group(py, &mut ids, &sides, &|k| match k {
+        0 => "query".to_owned(),
+        k => format!("choices[{}]", k - 1),
+    })?;
+    let texts = Texts::Ids(ids.strings(1, choices.count()));
+    nearest_in(py, ids.get(0), &texts, k, options, parallel)
+}
+
+fn nearest_in(
+    py: Python<'_>,
+    query: Units<'_>,
+    choices: &Texts<'_>,
+    k: Option<usize>,
+    options: Options,
+    parallel: Parallel,
+) -> PyResult<Vec<(usize, usize)>> {
     let mut interrupt = None;
     let result = py.detach(|| {
-        crate::nearest(query, &choices, k, options, parallel, || {
+        crate::nearest(query, choices, k, options, parallel, || {
             errors::poll_signals(&mut interrupt)
         })
     });
@@ -398,6 +508,8 @@ fn fill<T: Element + Send>(
 /// larger than the available memory a MemoryError, raised before allocating.
 /// Needs NumPy. Computed in parallel with the GIL released; num_threads and
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
+/// Queries and choices may also be sequences of hashable elements, compared
+/// as in levenshtein (all of them interned together first).
 #[pyfunction]
 #[pyo3(
     signature = (queries, choices, *, max_distance = None, grapheme_segmentation = false, num_threads = None, dtype = None, weights = None),
@@ -427,9 +539,22 @@ pub(super) fn levenshtein_matrix<'py>(
     if dtype.is_instance_of::<PyString>() {
         dtype_name(None, &dtype)?;
     }
-    let (mut held_queries, mut held_choices) = (None, None);
-    let queries = texts("queries", queries, &mut held_queries)?;
-    let choices = texts("choices", choices, &mut held_choices)?;
+    let (queries, choices) = (
+        Many::read("queries", queries)?,
+        Many::read("choices", choices)?,
+    );
+    let mut ids = Ids::new();
+    let (queries, choices) = match (queries.texts(), choices.texts()) {
+        (Some(q), Some(c)) => (q, c),
+        _ => {
+            intern_all(py, &mut ids, &queries, &choices, grapheme_segmentation)?;
+            let rows = queries.count();
+            (
+                Texts::Ids(ids.strings(0, rows)),
+                Texts::Ids(ids.strings(rows, choices.count())),
+            )
+        }
+    };
     let numpy = py.import("numpy").map_err(|e| {
         let err = PyImportError::new_err(
             "levenshtein_matrix needs NumPy, which is not installed: pip install numpy \
@@ -455,6 +580,36 @@ pub(super) fn levenshtein_matrix<'py>(
         _ => fill(py, &array, q, c, options, parallel, |d| d as i64)?,
     }
     Ok(array)
+}
+
+/// Interns every query and choice into `ids` (queries first), for a matrix with
+/// some sequence that is not a str.
+fn intern_all(
+    py: Python<'_>,
+    ids: &mut Ids,
+    queries: &Many<'_>,
+    choices: &Many<'_>,
+    grapheme_segmentation: bool,
+) -> PyResult<()> {
+    let (query_seqs, choice_seqs) = (queries.seqs("queries")?, choices.seqs("choices")?);
+    if grapheme_segmentation {
+        return Err(queries
+            .not_str("queries")
+            .or_else(|| choices.not_str("choices"))
+            .unwrap_or_else(|| {
+                PyRuntimeError::new_err("levenshtein_matrix: no sequence found to intern")
+            }));
+    }
+    let mut sides = queries.sides(&query_seqs)?;
+    sides.extend(choices.sides(&choice_seqs)?);
+    let rows = queries.count();
+    Interning::new().push_group(py, ids, &sides, &|k| {
+        if k < rows {
+            format!("queries[{k}]")
+        } else {
+            format!("choices[{}]", k - rows)
+        }
+    })
 }
 
 /// The largest value the matrix can hold must fit the dtype (a unit-cost

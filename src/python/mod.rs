@@ -13,11 +13,13 @@ mod many;
 mod pairs;
 mod scores;
 mod strings;
+mod tokens;
 
-use crate::{MAX_THREADS, Options, UNICODE_VERSION};
+use crate::{MAX_THREADS, Options, UNICODE_VERSION, Units};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use strings::units;
+use tokens::Seq;
 
 /// Pairs whose DP matrix has fewer cells are computed without releasing the GIL:
 /// releasing and re-taking it costs more than the work.
@@ -46,6 +48,15 @@ fn work(m: usize, n: usize, options: Options) -> usize {
 /// it is returned as max_distance + 1, and found faster. weights (insert, delete,
 /// substitute), ints >= 0, give each edit its cost, as in rapidfuzz: (1, 1, 2) is
 /// the InDel distance.
+///
+/// s1 and s2 may also be any sequences of hashable elements (list, tuple,
+/// bytes, range, any collections.abc.Sequence), compared element by element.
+/// Elements are equal when a dict would take them for the same key (equal hash,
+/// then identity or ==): 1, 1.0 and True are one element, a NaN equals only
+/// itself. A str is the sequence of its characters (one-character strs), so
+/// levenshtein(list("abc"), "abd") == 1; bytes are ints 0..255. An unhashable
+/// element is a TypeError naming its index; grapheme_segmentation=True with a
+/// sequence that is not a str is a ValueError.
 #[pyfunction]
 #[pyo3(signature = (s1, s2, grapheme_segmentation = false, *, max_distance = None, weights = None))]
 fn levenshtein(
@@ -56,13 +67,69 @@ fn levenshtein(
     max_distance: Option<&Bound<'_, PyAny>>,
     weights: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<usize> {
-    let (s1, s2) = (args::str_arg("s1", s1)?, args::str_arg("s2", s2)?);
+    let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) else {
+        return levenshtein_sequences(py, s1, s2, grapheme_segmentation, max_distance, weights);
+    };
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
         weights: args::weights(weights)?,
     };
-    let (a, b) = (units(s1)?, units(s2)?);
+    distance(py, units(a)?, units(b)?, options)
+}
+
+/// [`levenshtein`] when an argument is not a str: both read as sequences and
+/// interned together (see [`sequence_pair`]).
+#[cold]
+#[inline(never)]
+fn levenshtein_sequences(
+    py: Python<'_>,
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
+    grapheme_segmentation: bool,
+    max_distance: Option<&Bound<'_, PyAny>>,
+    weights: Option<&Bound<'_, PyAny>>,
+) -> PyResult<usize> {
+    sequence_pair(py, (s1, s2), grapheme_segmentation, |a, b| {
+        // Parsed once the arguments are known to be sequences: their errors come first.
+        let options = Options {
+            grapheme_segmentation,
+            max_distance: args::max_distance(max_distance)?,
+            weights: args::weights(weights)?,
+        };
+        distance(py, a, b, options)
+    })
+}
+
+/// Runs `f` on `s1` and `s2` (arguments named so), one of them not a str, read
+/// as sequences of hashable elements: two `bytes` as they are, anything else
+/// interned together to ids. Grapheme mode needs two str, so it is an error here.
+pub(super) fn sequence_pair<R>(
+    py: Python<'_>,
+    (s1, s2): (&Bound<'_, PyAny>, &Bound<'_, PyAny>),
+    grapheme_segmentation: bool,
+    f: impl FnOnce(Units<'_>, Units<'_>) -> PyResult<R>,
+) -> PyResult<R> {
+    let a = tokens::seq(s1, || "s1".to_owned())?;
+    let b = tokens::seq(s2, || "s2".to_owned())?;
+    if grapheme_segmentation {
+        let (name, obj) = if a.is_str() { ("s2", s2) } else { ("s1", s1) };
+        return Err(tokens::graphemes_need_str(name, obj));
+    }
+    if let (Seq::Bytes(a), Seq::Bytes(b)) = (&a, &b) {
+        // Bytes are equal elements exactly when they are equal ints.
+        return f(Units::U8(a.as_bytes()), Units::U8(b.as_bytes()));
+    }
+    let sides = [a.side()?, b.side()?];
+    tokens::with_scratch(|interning, ids| {
+        interning.push_group(py, ids, &sides, &|k| ["s1", "s2"][k].to_owned())?;
+        f(ids.get(0), ids.get(1))
+    })
+}
+
+/// The distance of one pair: short pairs with the GIL held, longer ones without
+/// it, very long ones interruptible by Ctrl-C.
+fn distance(py: Python<'_>, a: Units<'_>, b: Units<'_>, options: Options) -> PyResult<usize> {
     let cells = work(a.len(), b.len(), options);
     if cells < DETACH_CELLS {
         return Ok(crate::levenshtein(a, b, options));
@@ -86,6 +153,10 @@ fn levenshtein(
 /// max_distance and weights apply to every pair, as in levenshtein. With
 /// normalized=True the results are normalized distances (floats, as
 /// normalized_distance returns them; max_distance is then not allowed).
+///
+/// Either side of a pair may also be a sequence of hashable elements, compared
+/// as in levenshtein; the elements of such pairs are interned first, each pair
+/// on its own (on the thread pool when they are many).
 #[pyfunction]
 #[pyo3(signature = (pairs, num_threads = None, grapheme_segmentation = false, *, max_distance = None, weights = None, normalized = false))]
 #[allow(clippy::too_many_arguments)] // the Python signature
@@ -109,19 +180,23 @@ fn levenshtein_batch(
             "max_distance cannot be combined with normalized=True",
         ));
     }
-    let pairs = pairs::Pairs::read(pairs)?;
-    let (view, len) = (pairs.view(), pairs.len());
+    let pairs = pairs::Pairs::read(pairs, grapheme_segmentation, threads)?;
+    let (view, len, tokens) = (pairs.view(), pairs.len(), pairs.tokens());
     let mut interrupt = None;
+    let poll = || errors::poll_signals(&mut interrupt);
     if normalized {
         let result = py.detach(|| {
             crate::levenshtein_batch_map_by(
                 len,
-                |i| view.get(i),
+                |i| match tokens {
+                    None => view.get(i),
+                    Some(tokens) => tokens.get(i).unwrap_or_else(|| view.get(i)),
+                },
                 |a, b, stop| {
                     crate::scores::normalized_distance_with_stop(a, b, options, None, stop.into())
                 },
                 threads,
-                || errors::poll_signals(&mut interrupt),
+                poll,
             )
         });
         return Ok(errors::finish(result, interrupt)?
@@ -129,14 +204,17 @@ fn levenshtein_batch(
             .into_any()
             .unbind());
     }
-    let result = py.detach(|| {
-        crate::levenshtein_batch_by(
+    // Batches of str pairs only run exactly the loop they ran before sequences
+    // were accepted; the others look up each pair's ids first.
+    let result = py.detach(|| match tokens {
+        None => crate::levenshtein_batch_by(len, |i| view.get(i), options, threads, poll),
+        Some(tokens) => crate::levenshtein_batch_by(
             len,
-            |i| view.get(i),
+            |i| tokens.get(i).unwrap_or_else(|| view.get(i)),
             options,
             threads,
-            || errors::poll_signals(&mut interrupt),
-        )
+            poll,
+        ),
     });
     Ok(errors::finish(result, interrupt)?
         .into_pyobject(py)?

@@ -9,9 +9,15 @@
 //! may read the tuple's items and each string's PEP 393 buffer without the GIL.
 //! A pair given as a list, which another thread could change, is replaced in our
 //! copy by a new tuple of its two strings.
+//!
+//! A pair with a side that is not a str (a list of words, bytes ...) is checked
+//! here and interned once all pairs are read, into ids of its own (see
+//! `tokens::pairs`: each pair is one group, so its ids stay small); the workers
+//! read those ids, and the pair's item in our list is never read.
 
 use super::args::type_name;
 use super::strings::str_units;
+use super::tokens::{PendingPairs, TokenPairs};
 use crate::Units;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -19,14 +25,24 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use std::marker::PhantomData;
 
-/// Our private list of pairs; every item is a tuple of two ready `str`.
+/// Our private list of pairs; every item that is not a pair of sequences is a
+/// tuple of two ready `str`.
 pub(super) struct Pairs<'py> {
     list: Bound<'py, PyList>,
+    /// The pairs of sequences, if any.
+    tokens: Option<TokenPairs>,
 }
 
 impl<'py> Pairs<'py> {
-    /// Copies and checks `pairs`, naming the index of the first malformed pair.
-    pub(super) fn read(pairs: &Bound<'py, PyAny>) -> PyResult<Self> {
+    /// Copies and checks `pairs`, naming the index of the first malformed pair,
+    /// and interns the pairs of sequences (refused in grapheme mode), on the
+    /// pool of `threads` when they are many; an unhashable element is reported
+    /// after every pair has passed the other checks.
+    pub(super) fn read(
+        pairs: &Bound<'py, PyAny>,
+        grapheme_segmentation: bool,
+        threads: Option<usize>,
+    ) -> PyResult<Self> {
         let py = pairs.py();
         let not_iterable = || {
             PyTypeError::new_err(format!(
@@ -51,20 +67,37 @@ impl<'py> Pairs<'py> {
             unsafe { Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(source.as_ptr()))? };
         // SAFETY: PySequence_List returns an exact list.
         let list = unsafe { list.cast_into_unchecked::<PyList>() };
+        let mut pending: Option<PendingPairs<'py>> = None;
         for i in 0..list.len() {
-            // SAFETY: `i` is in bounds of our own list, which nothing else changes;
-            // the item is borrowed from it.
+            // SAFETY: `i` is in bounds of our own list, which nothing else changes
+            // (no Python code can reach it); the item is borrowed from it.
             let mut item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
             // SAFETY: `item` is a valid object borrowed from the list.
             if unsafe { !is_str_pair(item) } {
-                let pair = normalise(i, &list.get_item(i)?)?;
+                let (first, second) = elements(i, &list.get_item(i)?)?;
+                if !(first.is_instance_of::<PyString>() && second.is_instance_of::<PyString>()) {
+                    pending
+                        .get_or_insert_with(|| PendingPairs::new(list.len()))
+                        .push(i, &first, &second, grapheme_segmentation)?;
+                    continue;
+                }
+                let pair = PyTuple::new(py, [first, second])?;
                 item = pair.as_ptr();
                 list.set_item(i, pair)?;
             }
             // SAFETY: `item` is a tuple of two str, kept alive by our list.
             unsafe { ready(py, item)? };
         }
-        Ok(Pairs { list })
+        let tokens = match pending {
+            Some(pending) => Some(pending.intern(py, threads)?),
+            None => None,
+        };
+        Ok(Pairs { list, tokens })
+    }
+
+    /// The pairs of sequences, `None` when every pair is two str.
+    pub(super) fn tokens(&self) -> Option<&TokenPairs> {
+        self.tokens.as_ref()
     }
 
     pub(super) fn len(&self) -> usize {
@@ -113,30 +146,24 @@ unsafe fn ready(py: Python<'_>, pair: *mut ffi::PyObject) -> PyResult<()> {
     Ok(())
 }
 
-/// The tuple of two `str` that stands for `item` (a list of two `str`), or the
-/// error that names what is wrong with `pairs[i]`.
-fn normalise<'py>(i: usize, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let (first, second) = if let Ok(t) = item.cast::<PyTuple>() {
+/// The two items of `item` (a tuple or list of two), or the error that names
+/// what is wrong with `pairs[i]`.
+fn elements<'py>(
+    i: usize,
+    item: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if let Ok(t) = item.cast::<PyTuple>() {
         check_len(i, t.len())?;
-        (t.get_item(0)?, t.get_item(1)?)
+        Ok((t.get_item(0)?, t.get_item(1)?))
     } else if let Ok(l) = item.cast::<PyList>() {
         check_len(i, l.len())?;
-        (l.get_item(0)?, l.get_item(1)?)
+        Ok((l.get_item(0)?, l.get_item(1)?))
     } else {
-        return Err(PyTypeError::new_err(format!(
-            "pairs[{i}] must be a tuple or list of two str, not {}",
+        Err(PyTypeError::new_err(format!(
+            "pairs[{i}] must be a tuple or list of two str or sequences, not {}",
             type_name(item)
-        )));
-    };
-    for (j, element) in [&first, &second].into_iter().enumerate() {
-        if !element.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err(format!(
-                "pairs[{i}][{j}] must be str, not {}",
-                type_name(element)
-            )));
-        }
+        )))
     }
-    PyTuple::new(item.py(), [first, second])
 }
 
 fn check_len(i: usize, len: usize) -> PyResult<()> {
@@ -144,7 +171,7 @@ fn check_len(i: usize, len: usize) -> PyResult<()> {
         Ok(())
     } else {
         Err(PyValueError::new_err(format!(
-            "pairs[{i}] must hold exactly two str, got {len} items"
+            "pairs[{i}] must hold exactly two str or sequences, got {len} items"
         )))
     }
 }

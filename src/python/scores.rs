@@ -2,10 +2,11 @@
 //! scored as rapidfuzz scores it (see `crate::scores`).
 
 use super::strings::units;
-use super::{DETACH_CELLS, INTERRUPTIBLE_CELLS, args, errors, work};
+use super::{DETACH_CELLS, INTERRUPTIBLE_CELLS, args, errors, sequence_pair, work};
 use crate::Options;
 use crate::runtime::stop::{Stop, asking};
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 /// Converts the pair and the options, then runs `score` under the GIL for
 /// short work, with the GIL released for longer, and asking for Ctrl-C for long.
@@ -16,13 +17,27 @@ fn scored<T: Send>(
     grapheme_segmentation: bool,
     score: impl Fn(crate::Units<'_>, crate::Units<'_>, Options, Stop<'_>) -> Option<T> + Send + Sync,
 ) -> PyResult<T> {
-    let (s1, s2) = (args::str_arg("s1", s1)?, args::str_arg("s2", s2)?);
     let options = Options {
         grapheme_segmentation,
         weights: args::weights(weights)?,
         ..Options::default()
     };
-    let (a, b) = (units(s1)?, units(s2)?);
+    let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) else {
+        return sequence_pair(py, (s1, s2), grapheme_segmentation, |a, b| {
+            run(py, a, b, options, &score)
+        });
+    };
+    run(py, units(a)?, units(b)?, options, &score)
+}
+
+/// `score` of one pair of units, with or without the GIL as [`scored`] says.
+fn run<T: Send>(
+    py: Python<'_>,
+    a: crate::Units<'_>,
+    b: crate::Units<'_>,
+    options: Options,
+    score: &(impl Fn(crate::Units<'_>, crate::Units<'_>, Options, Stop<'_>) -> Option<T> + Sync),
+) -> PyResult<T> {
     let cells = work(a.len(), b.len(), options);
     let never = |v: Option<T>| v.unwrap_or_else(|| unreachable!("Stop::Never is never raised"));
     if cells < DETACH_CELLS {
@@ -47,6 +62,8 @@ fn scored<T: Send>(
 /// when nothing is shared. With weights (insert, delete, substitute), the
 /// distance and the maximum are weighted. With score_cutoff (a float in [0, 1]),
 /// a result above it is returned as 1.0, and found faster.
+///
+/// s1 and s2 may also be sequences of hashable elements, as in levenshtein.
 #[pyfunction]
 #[pyo3(signature = (s1, s2, *, weights = None, grapheme_segmentation = false, score_cutoff = None))]
 pub(super) fn normalized_distance(

@@ -8,7 +8,12 @@
 //! - `graphemes`: UAX #29 extended grapheme clusters turned into integer ids.
 //! - `strings`: the [`Strings`](strings::Strings) trait over a collection of strings
 //!   (a Python list, an Arrow column) and its once-per-job preparation.
+//! - `tokens`: elements of arbitrary sequences (words, Python objects) interned
+//!   to `u32` ids, which the kernels compare like code points.
 
 pub(crate) mod graphemes;
 pub(crate) mod strings;
+// Used by the binding only (sequences of Python objects); tested on its own.
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) mod tokens;
 pub(crate) mod units;
