@@ -9,6 +9,7 @@ mod args;
 mod arrow;
 mod errors;
 mod fastcall;
+mod join;
 mod many;
 mod pairs;
 mod strings;
@@ -130,6 +131,7 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     arrow::register(m)?;
     m.add_function(wrap_pyfunction!(many::nearest, m)?)?;
     m.add_function(wrap_pyfunction!(many::levenshtein_matrix, m)?)?;
+    join::register(m)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

@@ -8,7 +8,9 @@
 //! - `graphemes`: UAX #29 extended grapheme clusters turned into integer ids.
 //! - `strings`: the [`Strings`](strings::Strings) trait over a collection of strings
 //!   (a Python list, an Arrow column) and its once-per-job preparation.
+//! - `arena`: owned copies of many strings, for structures that outlive a call.
 
+pub(crate) mod arena;
 pub(crate) mod graphemes;
 pub(crate) mod strings;
 pub(crate) mod units;
