@@ -36,7 +36,10 @@ impl fmt::Display for Error {
             ),
             Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
             Error::TooManyStrings { count, max } => {
-                write!(f, "at most {max} strings can be indexed or joined, got {count}")
+                write!(
+                    f,
+                    "at most {max} strings can be indexed or joined, got {count}"
+                )
             }
         }
     }

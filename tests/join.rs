@@ -145,7 +145,14 @@ fn grapheme_mode_counts_clusters() {
                 max_distance: Some(k),
                 ..graphemes
             };
-            let want = nearest(Units::U32(&q), &u[..], None, options, Parallel::default(), || false);
+            let want = nearest(
+                Units::U32(&q),
+                &u[..],
+                None,
+                options,
+                Parallel::default(),
+                || false,
+            );
             let got = index.search(Units::U32(&q), None, Some(k), Parallel::default(), || false);
             assert_eq!(got, want);
         }
@@ -156,7 +163,8 @@ fn grapheme_mode_counts_clusters() {
 fn empty_sides_and_exact_duplicates() {
     let none: [Units<'_>; 0] = [];
     let some = [Units::U8(b"a"), Units::U8(b"a"), Units::U8(b"")];
-    let join = |l: &[Units<'_>], r: &[Units<'_>], k| levenshtein_join(l, r, k, false, None, |_| false);
+    let join =
+        |l: &[Units<'_>], r: &[Units<'_>], k| levenshtein_join(l, r, k, false, None, |_| false);
     assert!(join(&none, &some, 3).unwrap().is_empty());
     assert!(join(&some, &none, 3).unwrap().is_empty());
     let pairs = levenshtein_self_join(&some[..], 0, false, None, |_| false).unwrap();

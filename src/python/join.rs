@@ -43,7 +43,8 @@ fn to_str<'py>(py: Python<'py>, s: Units<'_>) -> PyResult<Bound<'py, PyString>> 
     // SAFETY: `data` points to `len` units of `kind`, borrowed for the call;
     // CPython copies them into a new str (NULL with an exception on failure).
     unsafe {
-        let ptr = pyo3::ffi::PyUnicode_FromKindAndData(kind as _, data, len as pyo3::ffi::Py_ssize_t);
+        let ptr =
+            pyo3::ffi::PyUnicode_FromKindAndData(kind as _, data, len as pyo3::ffi::Py_ssize_t);
         Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
     }
 }
@@ -125,7 +126,7 @@ impl LevenshteinIndex {
         errors::finish(result, interrupt)
     }
 
-    /// search for every query, in parallel with the GIL released; a list of results in query order.
+    /// search for each query, in parallel with the GIL released; results in query order.
     ///
     /// queries is a list or iterable of str, or an Arrow string column without
     /// nulls; k and max_distance are as in search, num_threads as in
@@ -167,7 +168,11 @@ impl LevenshteinIndex {
         format!(
             "LevenshteinIndex(len={}, grapheme_segmentation={})",
             self.index.len(),
-            if self.index.grapheme_segmentation() { "True" } else { "False" }
+            if self.index.grapheme_segmentation() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 
@@ -263,7 +268,8 @@ impl JoinResult {
             field("right"),
             field("distance"),
         ]));
-        let column = |b: &ScalarBuffer<u32>| -> ArrayRef { Arc::new(UInt32Array::new(b.clone(), None)) };
+        let column =
+            |b: &ScalarBuffer<u32>| -> ArrayRef { Arc::new(UInt32Array::new(b.clone(), None)) };
         let batch = RecordBatch::try_new(
             Arc::clone(&schema),
             vec![
@@ -351,10 +357,17 @@ pub(super) fn levenshtein_join(
         errors::poll_signals(&mut interrupt)
     };
     let result = py.detach(|| match &right {
-        Some(right) => {
-            crate::levenshtein_join(&left, right, bound, grapheme_segmentation, threads, &mut poll)
+        Some(right) => crate::levenshtein_join(
+            &left,
+            right,
+            bound,
+            grapheme_segmentation,
+            threads,
+            &mut poll,
+        ),
+        None => {
+            crate::levenshtein_self_join(&left, bound, grapheme_segmentation, threads, &mut poll)
         }
-        None => crate::levenshtein_self_join(&left, bound, grapheme_segmentation, threads, &mut poll),
     });
     let pairs = errors::finish(result, interrupt)?;
     if let Some(p) = &progress {

@@ -136,7 +136,12 @@ mod tests {
     fn subsequences(s: &[u32], min: usize, max: usize) -> HashSet<Vec<u32>> {
         (0u32..1 << s.len())
             .filter(|m| (min..=max).contains(&(m.count_ones() as usize)))
-            .map(|m| (0..s.len()).filter(|i| m >> i & 1 == 0).map(|i| s[i]).collect())
+            .map(|m| {
+                (0..s.len())
+                    .filter(|i| m >> i & 1 == 0)
+                    .map(|i| s[i])
+                    .collect()
+            })
             .collect()
     }
 

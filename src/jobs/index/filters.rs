@@ -200,7 +200,10 @@ impl Filters {
     pub(crate) fn heap_bytes(&self) -> usize {
         let tables = self.neighbourhoods.iter().chain(&self.short_neighbourhoods);
         let tables = tables.chain(&self.segments);
-        tables.filter_map(OnceLock::get).map(Table::heap_bytes).sum::<usize>()
+        tables
+            .filter_map(OnceLock::get)
+            .map(Table::heap_bytes)
+            .sum::<usize>()
             + 4 * self.by_len.capacity()
             + 16 * self.lengths.capacity()
     }
@@ -257,7 +260,12 @@ impl Probe<'_> {
     /// nanoseconds on a busy machine), so each step runs over all the keys or
     /// ids at once, asking for the next step's memory ahead: the misses then
     /// overlap instead of following one another.
-    pub(crate) fn candidates<'s>(&self, q: Units<'_>, first: u32, scratch: &'s mut Scratch) -> &'s [u32] {
+    pub(crate) fn candidates<'s>(
+        &self,
+        q: Units<'_>,
+        first: u32,
+        scratch: &'s mut Scratch,
+    ) -> &'s [u32] {
         let (m, k) = (q.len(), self.k);
         let Scratch {
             seen,
@@ -281,7 +289,7 @@ impl Probe<'_> {
             // (the short table, for long queries) when v <= split.
             variants(q, m.saturating_sub(dn), k, &mut |key, j| {
                 let v = m - j;
-                if split == 0 || v + k > split {
+                if split == 0 || v.saturating_add(k) > split {
                     keys.push(key);
                 }
                 if split > 0 && !short && v <= split {
@@ -295,7 +303,10 @@ impl Probe<'_> {
         }
         keys.clear();
         let mut prefixes = None;
-        for (l, ids) in self.filters.lengths_in(m.saturating_sub(k), m.saturating_add(k)) {
+        for (l, ids) in self
+            .filters
+            .lengths_in(m.saturating_sub(k), m.saturating_add(k))
+        {
             if short && l <= split {
                 continue;
             }

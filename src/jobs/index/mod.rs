@@ -60,7 +60,10 @@ impl Index {
     ///
     /// # Errors
     /// [`Error::TooManyStrings`] beyond [`MAX_STRINGS`] choices.
-    pub fn new<S: Strings + ?Sized>(choices: &S, grapheme_segmentation: bool) -> Result<Self, Error> {
+    pub fn new<S: Strings + ?Sized>(
+        choices: &S,
+        grapheme_segmentation: bool,
+    ) -> Result<Self, Error> {
         check_count(choices.count())?;
         let text = Arena::copy(choices);
         let clusters = grapheme_segmentation.then(|| {
@@ -139,4 +142,3 @@ pub(crate) fn check_count(count: usize) -> Result<(), Error> {
     }
     Ok(())
 }
-

@@ -36,7 +36,11 @@ thread_local! {
 /// The bound tried after `k` when too few choices were within it (never
 /// beyond `max_distance`, where the search stops).
 fn next_bound(k: usize, max_distance: Option<usize>) -> usize {
-    let next = if k < 4 { k + 1 } else { k.saturating_add(k / 2) };
+    let next = if k < 4 {
+        k + 1
+    } else {
+        k.saturating_add(k / 2)
+    };
     next.min(max_distance.unwrap_or(usize::MAX))
 }
 
@@ -178,9 +182,8 @@ impl Index {
             let work = || {
                 scan.par_iter()
                     .map(|&i| {
-                        let found = self.with_query(queries.get(i), |q| {
-                            self.scan(q, k, max_distance, &stop)
-                        });
+                        let found = self
+                            .with_query(queries.get(i), |q| self.scan(q, k, max_distance, &stop));
                         found.map(|f| (i, f))
                     })
                     .collect::<Option<Vec<_>>>()
@@ -195,7 +198,9 @@ impl Index {
     /// Whether bound `k` for a query of `m` units goes through the filters.
     fn worth_filtering(&self, m: usize, k: usize) -> bool {
         k <= MAX_K
-            && self.filters.unfiltered(m.saturating_sub(k), m.saturating_add(k), k)
+            && self
+                .filters
+                .unfiltered(m.saturating_sub(k), m.saturating_add(k), k)
                 <= self.len() / SCAN_SHARE
     }
 

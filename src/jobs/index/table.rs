@@ -155,7 +155,11 @@ impl Table {
         let total: usize = runs.iter().map(|r| r.keys.len()).sum();
         // About two entries per bucket: one cache line of `starts` and one of
         // `entries` per lookup, and a third of the memory in `starts`.
-        let bits = (total / 2).max(1).next_power_of_two().trailing_zeros().max(1);
+        let bits = (total / 2)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
         let shift = 64 - bits;
         let mut starts = vec![0usize; (1usize << bits) + 1];
         for run in runs {
@@ -260,7 +264,11 @@ mod tests {
         }
         let bytes = [1u8, 2, 3];
         let wide = [1u32, 2, 3];
-        assert_eq!(hash(&bytes), hash(&wide), "a unit's width does not change its hash");
+        assert_eq!(
+            hash(&bytes),
+            hash(&wide),
+            "a unit's width does not change its hash"
+        );
     }
 
     #[test]
@@ -280,4 +288,3 @@ mod tests {
         }
     }
 }
-

@@ -27,7 +27,12 @@ impl Verifier<'_> {
     /// distance; `None` if `stop` was raised. Pipelined: the place of string
     /// i + 2 AHEAD and the units of string i + AHEAD are asked for while
     /// string i is compared.
-    pub(crate) fn each(&self, strings: &Arena, ids: &[u32], mut f: impl FnMut(u32, usize)) -> Option<()> {
+    pub(crate) fn each(
+        &self,
+        strings: &Arena,
+        ids: &[u32],
+        mut f: impl FnMut(u32, usize),
+    ) -> Option<()> {
         for &id in &ids[..ids.len().min(2 * AHEAD)] {
             strings.prefetch_item(id as usize);
         }

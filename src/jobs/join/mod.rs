@@ -146,8 +146,14 @@ struct Chunk {
 /// filters' about as the output.
 fn split(right: &Arena, k: usize) -> usize {
     let split = k.saturating_add(3).min(64);
-    let count = (0..right.count()).filter(|&j| right.len_of(j) <= split).count();
-    if k == 0 || count > SHORT_MAX { 0 } else { split }
+    let count = (0..right.count())
+        .filter(|&j| right.len_of(j) <= split)
+        .count();
+    if k == 0 || count > SHORT_MAX {
+        0
+    } else {
+        split
+    }
 }
 
 /// The most short strings compared pair by pair (2^31 pairs at most, about

@@ -79,7 +79,11 @@ impl LaneJob for ShortRows<'_> {
             }
         }
         let none = [W::default(); L];
-        let lens: Vec<usize> = self.rows.iter().map(|&r| self.left.len_of(r as usize)).collect();
+        let lens: Vec<usize> = self
+            .rows
+            .iter()
+            .map(|&r| self.left.len_of(r as usize))
+            .collect();
         let fresh = Lanes::<W, L>::new(lens.iter().copied());
         let (shortest, longest) = (
             lens.iter().copied().min().unwrap_or(0),
@@ -95,7 +99,7 @@ impl LaneJob for ShortRows<'_> {
             let text = self.right.get(j as usize);
             let n = text.len();
             // No lane's pattern is within k of this length.
-            if n + self.k < shortest || n > longest + self.k {
+            if n.saturating_add(self.k) < shortest || n > longest.saturating_add(self.k) {
                 continue;
             }
             let mut lanes = fresh.clone();
