@@ -63,7 +63,7 @@ impl LaneJob for ShortRows<'_> {
     fn run<W: Word, const L: usize>(self) -> Option<()> {
         debug_assert!(self.rows.len() <= L);
         // Row c of the table: the masks of symbol c in every lane's pattern.
-        let mut low = vec![[W::default(); L]; 256];
+        let mut low = [[W::default(); L]; 256];
         let mut high: HashMap<u32, [W; L]> = HashMap::new();
         for (lane, &r) in self.rows.iter().enumerate() {
             let p = self.left.get(r as usize);
