@@ -105,7 +105,7 @@ def brute_force(words: list[str], k: int, rows: int, repeat: int = 1) -> tuple[f
         pairs = 0
         for start in range(0, rows, step):
             m = lev.levenshtein_matrix(
-                words[start : start + step], words, max_distance=k, dtype="uint8"
+                words[start : min(start + step, rows)], words, max_distance=k, dtype="uint8"
             )
             cols = np.arange(len(words))
             upper = cols[None, :] > np.arange(start, start + m.shape[0])[:, None]
