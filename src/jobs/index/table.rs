@@ -6,7 +6,12 @@
 //! That costs a candidate that the verifier then rejects, never a result: the
 //! filters may return too much, never too little.
 
+use crate::text::strings::SharedOut;
 use crate::text::units::Unit;
+use rayon::prelude::*;
+
+/// Top bits of a key that split a table's build into partitions.
+const PARTITION_BITS: u32 = 10;
 
 /// The multiplier of the polynomial hash (odd; from splitmix64).
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -161,30 +166,53 @@ impl Table {
             .trailing_zeros()
             .max(1);
         let shift = 64 - bits;
+        // A counting sort straight into buckets touches `starts` and `entries`
+        // at random, a cache miss per key (most of a 12-million-key build). So
+        // keys are first split by their top bits into partitions, in order,
+        // then each partition is sorted into its buckets on its own: its part
+        // of `starts` fits in the cache, and partitions run in parallel.
+        let part_bits = bits.min(PARTITION_BITS);
+        let parts = 1usize << part_bits;
+        let (part_start, keys, ids) = Self::partition(runs, total, part_bits);
+        let per_part = 1usize << (bits - part_bits);
         let mut starts = vec![0usize; (1usize << bits) + 1];
-        for run in runs {
-            for &k in &run.keys {
-                starts[(k >> shift) as usize + 1] += 1;
-            }
-        }
-        for b in 1..starts.len() {
-            starts[b] += starts[b - 1];
-        }
-        let mut fill = starts.clone();
+        starts[1usize << bits] = total;
         let mut entries = vec![Entry::default(); total];
-        for run in runs {
-            let mut keys = run.keys.iter();
-            for &(id, count) in &run.owners {
-                for &k in keys.by_ref().take(count as usize) {
-                    let slot = &mut fill[(k >> shift) as usize];
+        let mut entry_parts = Vec::with_capacity(parts);
+        let mut rest = &mut entries[..];
+        for p in 0..parts {
+            let (head, tail) = rest.split_at_mut(part_start[p + 1] - part_start[p]);
+            entry_parts.push(head);
+            rest = tail;
+        }
+        starts[..parts * per_part]
+            .par_chunks_mut(per_part)
+            .zip(entry_parts)
+            .enumerate()
+            .for_each(|(p, (starts, entries))| {
+                let base = part_start[p];
+                let range = base..part_start[p + 1];
+                let (keys, ids) = (&keys[range.clone()], &ids[range]);
+                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
+                let mut fill = vec![0usize; per_part + 1];
+                for &k in keys {
+                    fill[local(k) + 1] += 1;
+                }
+                for b in 1..=per_part {
+                    fill[b] += fill[b - 1];
+                }
+                for (s, &f) in starts.iter_mut().zip(&fill) {
+                    *s = base + f;
+                }
+                for (&k, &id) in keys.iter().zip(ids) {
+                    let slot = &mut fill[local(k)];
                     entries[*slot] = Entry {
                         fingerprint: k as u32,
                         id,
                     };
                     *slot += 1;
                 }
-            }
-        }
+            });
         let starts = if u32::try_from(total).is_ok() {
             Starts::Narrow(starts.into_iter().map(|s| s as u32).collect())
         } else {
@@ -236,6 +264,64 @@ impl Table {
     }
 
     /// Calls `f(id)` with each id stored under `key`, largest first.
+    /// The keys and ids of all runs, stably split into `2^part_bits` partitions
+    /// by their top bits: partition p is `part_start[p]..part_start[p + 1]`.
+    fn partition(runs: &[Run], total: usize, part_bits: u32) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
+        let parts = 1usize << part_bits;
+        let part_of = |k: u64| (k >> (64 - part_bits)) as usize;
+        let counts: Vec<Vec<usize>> = runs
+            .par_iter()
+            .map(|run| {
+                let mut c = vec![0usize; parts];
+                for &k in &run.keys {
+                    c[part_of(k)] += 1;
+                }
+                c
+            })
+            .collect();
+        // Within partition p, run r's keys start at offsets[r][p].
+        let mut part_start = vec![0usize; parts + 1];
+        for c in &counts {
+            for (p, &n) in c.iter().enumerate() {
+                part_start[p + 1] += n;
+            }
+        }
+        for p in 1..=parts {
+            part_start[p] += part_start[p - 1];
+        }
+        let mut next = part_start.clone();
+        let offsets: Vec<Vec<usize>> = counts
+            .iter()
+            .map(|c| {
+                let o = next[..parts].to_vec();
+                for (p, &n) in c.iter().enumerate() {
+                    next[p] += n;
+                }
+                o
+            })
+            .collect();
+        let mut keys = vec![0u64; total];
+        let mut ids = vec![0u32; total];
+        let (key_out, id_out) = (SharedOut::new(&mut keys), SharedOut::new(&mut ids));
+        runs.par_iter().zip(offsets).for_each(|(run, mut at)| {
+            let mut keys = run.keys.iter();
+            for &(id, count) in &run.owners {
+                for &k in keys.by_ref().take(count as usize) {
+                    let slot = &mut at[part_of(k)];
+                    // SAFETY: the slots of run r in partition p are
+                    // offsets[r][p]..offsets[r][p] + counts[r][p], below `total`,
+                    // and no other run writes them.
+                    unsafe {
+                        key_out.write(*slot, k);
+                        id_out.write(*slot, id);
+                    }
+                    *slot += 1;
+                }
+            }
+        });
+        (part_start, keys, ids)
+    }
+
     #[cfg(test)]
     pub(super) fn get(&self, key: u64, f: impl FnMut(u32)) {
         let b = self.bucket(key);
