@@ -100,17 +100,19 @@ def brute_force(words: list[str], k: int, rows: int, repeat: int = 1) -> tuple[f
     step = max(1, min(rows, 50_000_000 // max(1, len(words))))
     best = float("inf")
     pairs = 0
+    cols = np.arange(len(words))
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        pairs = 0
+        spent, pairs = 0.0, 0
         for start in range(0, rows, step):
+            # Only the matrix is timed; counting its pairs is not the brute force.
+            t0 = time.perf_counter()
             m = lev.levenshtein_matrix(
                 words[start : min(start + step, rows)], words, max_distance=k, dtype="uint8"
             )
-            cols = np.arange(len(words))
+            spent += time.perf_counter() - t0
             upper = cols[None, :] > np.arange(start, start + m.shape[0])[:, None]
             pairs += int(np.count_nonzero((m <= k) & upper))
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, spent)
     return best * len(words) / rows, pairs, rows
 
 
