@@ -17,6 +17,13 @@ pub enum Error {
     },
     /// The operating system refused to start the pool's threads.
     ThreadPool(String),
+    /// More strings than an index or a join numbers (their ids are `u32`).
+    TooManyStrings {
+        /// The strings given.
+        count: usize,
+        /// The most accepted.
+        max: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -28,6 +35,12 @@ impl fmt::Display for Error {
                 "num_threads must be between 1 and {max}, got {requested}"
             ),
             Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
+            Error::TooManyStrings { count, max } => {
+                write!(
+                    f,
+                    "at most {max} strings can be indexed or joined, got {count}"
+                )
+            }
         }
     }
 }

@@ -15,7 +15,7 @@
 //! | layer | holds |
 //! |---|---|
 //! | `python` | the binding (feature `python`): converts, releases the GIL, maps errors |
-//! | `jobs` | batch, columns, matrix, nearest: many distances at once |
+//! | `jobs` | batch, columns, matrix, nearest, index, join: many distances at once |
 //! | `kernels` | the dispatch (which kernel for which pair) and one file per algorithm |
 //! | `runtime` | thread pools and stop flags |
 //! | `text` | text units, grapheme clusters, collections of strings |
@@ -31,6 +31,8 @@ pub use error::Error;
 pub use jobs::batch::{
     levenshtein_batch, levenshtein_batch_by, levenshtein_batch_map_by, levenshtein_interruptible,
 };
+pub use jobs::index::{Index, MAX_STRINGS};
+pub use jobs::join::{JoinPairs, levenshtein_join, levenshtein_self_join};
 pub use jobs::matrix::{available_memory, levenshtein_matrix};
 pub use jobs::nearest::nearest;
 pub use jobs::{Parallel, batch, columns};

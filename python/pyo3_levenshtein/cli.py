@@ -1,14 +1,19 @@
 """The ``pyo3-levenshtein`` command (also ``python -m pyo3_levenshtein``).
 
-Two forms::
+Three forms::
 
     pyo3-levenshtein [--graphemes] [--threads N] STRING1 STRING2
     pyo3-levenshtein [--graphemes] [--threads N] --pairs FILE
+    pyo3-levenshtein join [--graphemes] [--threads N] --max-distance K FILE
 
 The second form streams: it reads FILE (``-`` for standard input) in chunks of at most
 ``CHUNK_LINES`` lines (fewer when the lines are long, see ``CHUNK_BYTES``), computes each
 chunk with :func:`pyo3_levenshtein.levenshtein_batch` and writes its distances before it
 reads the next one, so memory does not grow with the size of the input.
+
+The third reads one string per line and writes every pair of lines within K edits,
+``i<TAB>j<TAB>distance`` with 0-based line numbers ``i < j``, computed by
+:func:`pyo3_levenshtein.levenshtein_join`.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, BinaryIO, NoReturn
 
-from . import __version__, levenshtein, levenshtein_batch
+from . import __version__, levenshtein, levenshtein_batch, levenshtein_join
 
 __all__ = ["main"]
 
@@ -161,6 +166,7 @@ def _build_parser() -> argparse.ArgumentParser:
         usage=(
             "%(prog)s [-g] [-t N] STRING1 STRING2\n"
             "       %(prog)s [-g] [-t N] --pairs FILE\n"
+            "       %(prog)s join [-g] [-t N] -k K FILE\n"
             "       %(prog)s -h | --version"
         ),
         description=_DESCRIPTION,
@@ -308,8 +314,195 @@ def _quiet_stdout() -> None:
         pass
 
 
+_JOIN_DESCRIPTION = """\
+Print every pair of lines of FILE within K edits of each other, as
+i<TAB>j<TAB>distance with 0-based line numbers i < j, sorted by (i, j). Distances count
+Unicode code points (or, with --graphemes, extended grapheme clusters)."""
+
+_JOIN_EPILOG = f"""\
+input format:
+  UTF-8 text, one string per line; lines end with \\n or \\r\\n, the last may lack its
+  line ending. Every character but the line ending is data (tabs and spaces included).
+  The whole file is read before the join starts. An invalid line stops the run with a
+  message naming its 1-based line number and exit status 1, before any output.
+
+  A progress bar (rows joined, then pairs written) is drawn on standard error only
+  when standard error is a terminal.
+
+exit status:
+  0 success; 1 bad input or unreadable file; 2 usage error; 130 interrupted
+  (Ctrl-C); 141 standard output closed early.
+
+examples:
+  {PROG} join --max-distance 2 names.txt > pairs.tsv
+  cut -f1 data.tsv | {PROG} join -k 1 -"""
+
+#: Pairs formatted and written at a time.
+JOIN_WRITE_PAIRS = 65_536
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def _build_join_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} join",
+        usage="%(prog)s [-g] [-t N] -k K FILE",
+        description=_JOIN_DESCRIPTION,
+        epilog=_JOIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="one string per line ('-' for standard input)")
+    parser.add_argument(
+        "-k",
+        "--max-distance",
+        type=_nonnegative_int,
+        required=True,
+        metavar="K",
+        help="the largest distance of a pair that is printed",
+    )
+    parser.add_argument(
+        "-t",
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="number of worker threads (default: the library's pool)",
+    )
+    parser.add_argument(
+        "-g",
+        "--graphemes",
+        action="store_true",
+        help="count extended grapheme clusters instead of code points",
+    )
+    return parser
+
+
+def _read_lines(stream: BinaryIO) -> list[str]:
+    """The lines of ``stream`` without their endings; ``_InputError`` on invalid UTF-8."""
+    lines = []
+    for lineno, raw in enumerate(stream, start=1):
+        if raw[-1:] == b"\n":
+            raw = raw[:-1]
+            if raw[-1:] == b"\r":
+                raw = raw[:-1]
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            bad = raw[exc.start : exc.start + 1].hex()
+            raise _InputError(
+                lineno, f"invalid UTF-8 (byte 0x{bad} at byte {exc.start + 1} of the line)"
+            ) from None
+    return lines
+
+
+def _join_main(argv: list[str]) -> int:
+    parser = _build_join_parser()
+    args = parser.parse_args(argv)
+    threads: int | None = args.threads
+    if threads is not None:
+        from . import MAX_THREADS
+
+        if threads > MAX_THREADS:
+            _usage_error(
+                parser, f"argument -t/--threads: must be at most {MAX_THREADS}, got {threads}"
+            )
+    terminal = sys.stderr is not None and sys.stderr.isatty()
+    stream = sys.stderr if terminal else None
+    source: BinaryIO | None = None
+    drawn = False
+
+    def draw(text: str) -> None:
+        nonlocal drawn
+        if stream is not None:
+            try:
+                stream.write("\r" + text + "\x1b[K")
+                stream.flush()
+                drawn = True
+            except (OSError, ValueError):
+                pass
+
+    def clear() -> None:
+        if stream is not None and drawn:
+            try:
+                stream.write("\r\x1b[K")
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+
+    try:
+        try:
+            if args.file == "-":
+                source = sys.stdin.buffer
+            else:
+                try:
+                    source = open(args.file, "rb")  # closed in the finally below
+                except OSError as exc:
+                    _error(f"cannot open {args.file!r}: {exc.strerror or exc}")
+                    return EXIT_INPUT_ERROR
+            try:
+                lines = _read_lines(source)
+            except _InputError as exc:
+                _error(str(exc))
+                return EXIT_INPUT_ERROR
+            start = time.monotonic()
+            last = [float("-inf")]
+
+            def progress(done: int, total: int) -> None:
+                now = time.monotonic()
+                if now - last[0] >= _Progress.INTERVAL:
+                    last[0] = now
+                    draw(f"{PROG} join: {done:,} / {total:,} rows ({now - start:.1f} s)")
+
+            pairs = levenshtein_join(
+                lines,
+                max_distance=args.max_distance,
+                grapheme_segmentation=args.graphemes,
+                num_threads=threads,
+                progress=progress if stream is not None else None,
+            )
+            out = sys.stdout
+            total = len(pairs)
+            for at in range(0, total, JOIN_WRITE_PAIRS):
+                chunk = [pairs[i] for i in range(at, min(at + JOIN_WRITE_PAIRS, total))]
+                out.write("".join(f"{i}\t{j}\t{d}\n" for i, j, d in chunk))
+                if stream is not None:
+                    draw(f"{PROG} join: {at + len(chunk):,} / {total:,} pairs written")
+            out.flush()
+            clear()
+            return EXIT_OK
+        except BrokenPipeError:
+            clear()
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
+        except KeyboardInterrupt:
+            clear()
+            return EXIT_INTERRUPTED
+        except OSError as exc:
+            clear()
+            _error(f"I/O error: {exc.strerror or exc}")
+            return EXIT_INPUT_ERROR
+        finally:
+            if source is not None and source is not getattr(sys.stdin, "buffer", None):
+                source.close()
+    except KeyboardInterrupt:  # a second Ctrl-C while cleaning up
+        return EXIT_INTERRUPTED
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if argv is None:
+        argv = sys.argv[1:]
+    # `join X` with one plain argument stays the distance between "join" and X, as
+    # before the subcommand existed; `-- join X` always means the two strings.
+    if argv[:1] == ["join"] and not (len(argv) == 2 and not argv[1].startswith("-")):
+        return _join_main(argv[1:])
     parser = _build_parser()
     args = parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, Literal, Protocol, TypeAlias, final, overload
 
 import numpy as np
@@ -14,6 +14,9 @@ __all__ = [
     "normalized_distance",
     "normalized_similarity",
     "similarity",
+    "LevenshteinIndex",
+    "levenshtein_join",
+    "JoinResult",
     "_noop",
     "UNICODE_VERSION",
     "MAX_THREADS",
@@ -246,6 +249,95 @@ def levenshtein_matrix(
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
     Queries and choices may also be sequences of hashable elements, compared
     as in levenshtein (all of them interned together first).
+    """
+
+@final
+class LevenshteinIndex:
+    """An index over a fixed list of strings for repeated nearest-neighbour searches.
+
+    choices is a list or iterable of str, or an Arrow string column without
+    nulls; it is copied, so later changes to it do not reach the index.
+    grapheme_segmentation compares extended grapheme clusters instead of code
+    points. search and search_batch return exactly what nearest returns for the
+    same choices, but look only at candidates found by filters (deletion
+    neighbourhoods for short strings and small bounds, Pass-Join segments for
+    long ones), each built the first time a bound needs it. len(index) is the
+    number of choices; an index pickles (as its choices) for other processes.
+    """
+
+    def __new__(
+        cls, choices: Iterable[str] | _ArrowStrings, *, grapheme_segmentation: bool = False
+    ) -> LevenshteinIndex: ...
+    def search(
+        self, query: str, *, k: int | None = None, max_distance: int | None = None
+    ) -> list[tuple[int, int]]:
+        """The choices nearest to query, best first, as nearest(query, choices, ...) returns them.
+
+        Returns (index, distance) for the choices within max_distance of query,
+        sorted by distance, ties by index; at most k of them when k is given. At
+        least one of k and max_distance is required.
+        """
+    def search_batch(
+        self,
+        queries: Iterable[str] | _ArrowStrings,
+        *,
+        k: int | None = None,
+        max_distance: int | None = None,
+        num_threads: int | None = None,
+    ) -> list[list[tuple[int, int]]]:
+        """search for each query, in parallel with the GIL released; results in query order.
+
+        queries is a list or iterable of str, or an Arrow string column without
+        nulls; k and max_distance are as in search, num_threads as in
+        levenshtein_batch. Ctrl-C interrupts it.
+        """
+    def __len__(self) -> int: ...
+    @property
+    def grapheme_segmentation(self) -> bool:
+        """Whether distances count extended grapheme clusters."""
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as the class and its choices: unpickling builds the index anew."""
+    @classmethod
+    def _restore(cls, choices: Iterable[str], grapheme_segmentation: bool) -> LevenshteinIndex:
+        """Rebuilds a pickled index (see __reduce__)."""
+
+@final
+class JoinResult:
+    """The pairs of a join as three UInt32 columns: left, right and distance.
+
+    len(r) is the number of pairs; iterating gives (left, right, distance)
+    tuples in (left, right) order, and r[i] the i-th. It exports the Arrow
+    PyCapsule stream interface (__arrow_c_stream__), so pyarrow.table(r) and
+    polars.DataFrame(r) take the columns without a copy.
+    """
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, i: int, /) -> tuple[int, int, int]: ...
+    def __iter__(self) -> Iterator[tuple[int, int, int]]: ...
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
+        """The pairs as an Arrow stream of one record batch (Arrow PyCapsule interface)."""
+
+def levenshtein_join(
+    left: Iterable[str] | _ArrowStrings,
+    right: Iterable[str] | _ArrowStrings | None = None,
+    *,
+    max_distance: int,
+    grapheme_segmentation: bool = False,
+    num_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> JoinResult:
+    """Every pair of strings within max_distance of each other, without comparing every pair.
+
+    Returns a JoinResult of (i, j, distance) for every left[i] and right[j]
+    whose distance is at most max_distance, sorted by (i, j); with right None,
+    the pairs of left with itself, each unordered pair once, with i < j. left
+    and right are lists or iterables of str, or Arrow string columns without
+    nulls. Exact for every max_distance: filters (deletion neighbourhoods for
+    short strings, Pass-Join segments for long ones) propose candidates and each
+    is verified. Runs in parallel with the GIL released; num_threads and
+    grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts
+    it. progress, if given, is called on the calling thread about every 20 ms
+    with (left rows done, left rows in all).
     """
 
 def _noop(

@@ -2,19 +2,25 @@
 //!
 //! Uses [`crate::kernels`] (the dispatch for single pairs, the lanes for many
 //! short ones), [`crate::runtime`] (pools, stop flags) and [`crate::text`]; only
-//! the binding above calls it. Later jobs (alignment, index, join) belong here.
+//! the binding above calls it. Later jobs (alignment) belong here.
 //!
 //! - `batch`: a list of pairs, distances in input order.
 //! - `columns`: two Arrow string columns (or a column and a scalar), row by row.
 //! - `matrix`: every query against every choice.
 //! - `nearest`: the k closest choices to one query.
+//! - `index`: choices prepared once (filters: deletion neighbourhoods, Pass-Join
+//!   segments) for repeated searches with `nearest`'s contract.
+//! - `join`: every pair within k edits of two collections, or of one.
 //!
-//! `nearest` borrows `matrix`'s helpers; no job is used by one it uses.
+//! `nearest` borrows `matrix`'s helpers; `index` falls back on `nearest`; `join`
+//! uses `index`'s filters. No job is used by one it uses.
 
 use crate::kernels::lanes::Kernel;
 
 pub mod batch;
 pub mod columns;
+pub(crate) mod index;
+pub(crate) mod join;
 pub(crate) mod matrix;
 pub(crate) mod nearest;
 

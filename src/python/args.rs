@@ -11,6 +11,16 @@ pub(super) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
 
+/// Argument `name` as a str, or a `TypeError` naming it.
+pub(super) fn str_arg<'a, 'py>(
+    name: &str,
+    value: &'a Bound<'py, PyAny>,
+) -> PyResult<&'a Bound<'py, PyString>> {
+    value
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("{name} must be str, not {}", type_name(value))))
+}
+
 /// `num_threads`: None, or an int (not a bool) in `1..=MAX_THREADS`, checked as a
 /// Python int so that huge or negative values never reach a `usize`.
 pub(super) fn num_threads(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {

@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 
 /// A collection read once into a tuple, which keeps every item alive (and
 /// unchanged) while the GIL is released, whatever the caller does to its list.
-enum Items<'py> {
+pub(super) enum Items<'py> {
     /// Every item is a str, of these lengths (see [`str_len`]).
     Strs(Bound<'py, PyTuple>, Vec<u32>),
     /// Some item is not a str (each is checked when interned).
@@ -134,7 +134,7 @@ unsafe fn str_len(item: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<u32>> {
 /// A tuple of str (checked, and made ready, by [`str_tuple`]) read without the
 /// GIL: no `Vec` of 20,000 borrowed slices to build per call, which measured a
 /// third of the cost of a `nearest` call over W1-like choices.
-struct StrTuple<'a> {
+pub(super) struct StrTuple<'a> {
     tuple: *mut ffi::PyObject,
     len: usize,
     /// Each string's length, read while checking it: one sequential array
@@ -207,7 +207,7 @@ impl Strings for StrTuple<'_> {
 
 /// The strings of a `nearest` or `levenshtein_matrix` argument: Python str
 /// read in place, an Arrow string column decoded once, or interned sequences.
-enum Texts<'a> {
+pub(super) enum Texts<'a> {
     Python(StrTuple<'a>),
     Arrow(&'a ArrowStrings),
     Ids(IdStrings<'a>),
@@ -249,7 +249,7 @@ impl Strings for Texts<'_> {
 }
 
 /// A collection argument of `nearest` or `levenshtein_matrix`, read once.
-enum Many<'py> {
+pub(super) enum Many<'py> {
     Arrow(ArrowStrings),
     Items(Items<'py>),
 }
@@ -311,8 +311,31 @@ impl<'py> Many<'py> {
     }
 }
 
+/// Reads argument `name` for a job that compares strings only (the join and
+/// the index): an Arrow string column, or a list or iterable of str, which
+/// `held` keeps alive; any other item is a `TypeError` naming its index.
+pub(super) fn texts<'a, 'py>(
+    name: &str,
+    obj: &Bound<'py, PyAny>,
+    held: &'a mut Option<Many<'py>>,
+) -> PyResult<Texts<'a>> {
+    let many = held.insert(Many::read(name, obj)?);
+    if let Many::Items(Items::Mixed(t)) = many {
+        let (i, item) = t
+            .iter()
+            .enumerate()
+            .find(|(_, item)| !item.is_instance_of::<PyString>())
+            .expect("a mixed tuple holds an item that is not a str");
+        return Err(PyTypeError::new_err(format!(
+            "{name}[{i}] must be str, not {}",
+            type_name(&item)
+        )));
+    }
+    Ok(many.texts().expect("strings only"))
+}
+
 /// `k`: None, or an int (not a bool) >= 1; values beyond `usize` mean no limit.
-fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+pub(super) fn k_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     let Some(value) = value else { return Ok(None) };
     if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
         return Err(PyTypeError::new_err(format!(

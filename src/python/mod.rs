@@ -9,6 +9,7 @@ mod args;
 mod arrow;
 mod errors;
 mod fastcall;
+mod join;
 mod many;
 mod pairs;
 mod scores;
@@ -247,6 +248,7 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scores::normalized_distance, m)?)?;
     m.add_function(wrap_pyfunction!(scores::normalized_similarity, m)?)?;
     m.add_function(wrap_pyfunction!(scores::similarity, m)?)?;
+    join::register(m)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

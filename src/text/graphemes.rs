@@ -475,6 +475,32 @@ pub(crate) fn shared_cluster_ids<'s>(
         .collect()
 }
 
+/// [`shared_cluster_ids`], and the clusters given ids, so that strings seen
+/// later (the queries of an index) get the same id for the same cluster through
+/// [`ids_against`].
+pub(crate) fn interned_cluster_ids<'s>(
+    count: usize,
+    string: impl Fn(usize) -> Units<'s>,
+) -> (Vec<Option<Vec<u32>>>, KnownClusters) {
+    let mut known: HashMap<Vec<u32>, u32> = HashMap::new();
+    let (mut cps, mut bounds, mut buf) = (Vec::new(), Vec::new(), String::new());
+    let ids = (0..count)
+        .map(|i| {
+            let s = string(i);
+            (!all_simple(s)).then(|| {
+                s.widen_into(&mut cps);
+                let mut ids = Vec::with_capacity(cps.len());
+                cluster_ids(&cps, &mut ids, &mut bounds, &mut buf, &mut |c| {
+                    let next = FIRST_CLUSTER_ID + known.len() as u32;
+                    *known.entry(c.to_vec()).or_insert(next)
+                });
+                ids
+            })
+        })
+        .collect();
+    (ids, KnownClusters(known))
+}
+
 /// The multi-code-point clusters of one string (a `nearest` query) and their ids.
 pub(crate) struct KnownClusters(HashMap<Vec<u32>, u32>);
 

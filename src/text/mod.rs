@@ -10,7 +10,9 @@
 //!   (a Python list, an Arrow column) and its once-per-job preparation.
 //! - `tokens`: elements of arbitrary sequences (words, Python objects) interned
 //!   to `u32` ids, which the kernels compare like code points.
+//! - `arena`: owned copies of many strings, for structures that outlive a call.
 
+pub(crate) mod arena;
 pub(crate) mod graphemes;
 pub(crate) mod strings;
 // Used by the binding only (sequences of Python objects); tested on its own.

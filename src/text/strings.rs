@@ -96,6 +96,24 @@ impl<'a, S: Strings + ?Sized> Prepared<'a, S> {
     }
 }
 
+impl<S: Strings + ?Sized> Strings for Prepared<'_, S> {
+    fn count(&self) -> usize {
+        Prepared::count(self)
+    }
+    #[inline]
+    fn len_of(&self, i: usize) -> usize {
+        Prepared::len_of(self, i)
+    }
+    #[inline]
+    fn get(&self, i: usize) -> Units<'_> {
+        Prepared::get(self, i)
+    }
+    #[inline]
+    fn prefetch(&self, i: usize) {
+        Prepared::prefetch(self, i);
+    }
+}
+
 /// Both collections prepared for `grapheme_segmentation`, sharing one interner.
 pub(crate) fn prepare<'a, A: Strings + ?Sized, B: Strings + ?Sized>(
     a: &'a A,

@@ -42,6 +42,8 @@ pub(crate) trait Word:
     fn to_u64(self) -> u64;
     /// Wrapping addition.
     fn add(self, other: Self) -> Self;
+    /// The number of one bits.
+    fn ones(self) -> u32;
 }
 
 macro_rules! word {
@@ -59,6 +61,10 @@ macro_rules! word {
             #[inline(always)]
             fn add(self, other: Self) -> Self {
                 self.wrapping_add(other)
+            }
+            #[inline(always)]
+            fn ones(self) -> u32 {
+                self.count_ones()
             }
         }
     };
@@ -137,6 +143,25 @@ impl<W: Word, const L: usize> Lanes<W, L> {
             }
             self.step_masked(row, &active);
         }
+    }
+
+    /// Bit i (i < 64) set if lane i's distance after a text of `n` units is
+    /// at most `k`: the test of [`Lanes::distance`] on every lane at once, in
+    /// vector code (population counts of lane width, one compare), where a
+    /// loop over the lanes would cost more than the text's steps.
+    #[inline(always)]
+    pub(crate) fn within(&self, n: usize, k: usize) -> u64 {
+        debug_assert!(L <= 64);
+        // d = n + up - down <= k, as up + n <= k + down (no underflow); the
+        // sums stay below 2^16 for texts of fewer than 2^15 units.
+        let (n, k) = (n.min(1 << 15) as u16, k.min(1 << 15) as u16);
+        let mut bits = 0u64;
+        for i in 0..L {
+            let up = (self.vp[i] & self.used[i]).ones() as u16;
+            let down = (self.vn[i] & self.used[i]).ones() as u16;
+            bits |= u64::from(up + n <= down + k) << i;
+        }
+        bits
     }
 
     /// The distance in lane `i` after a text of `n` units: row 0 of the DP
