@@ -17,6 +17,11 @@ pub enum Error {
     },
     /// The operating system refused to start the pool's threads.
     ThreadPool(String),
+    /// A string too long for the 32-bit positions of an alignment.
+    TooLong {
+        /// Its length in units.
+        len: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -28,6 +33,11 @@ impl fmt::Display for Error {
                 "num_threads must be between 1 and {max}, got {requested}"
             ),
             Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
+            Error::TooLong { len } => write!(
+                f,
+                "a string of {len} units is too long for an alignment (at most {})",
+                u32::MAX
+            ),
         }
     }
 }

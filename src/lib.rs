@@ -25,6 +25,9 @@ mod runtime;
 mod text;
 
 pub use error::Error;
+pub use jobs::alignment::{
+    EditKind, EditOp, Editops, Opcode, Opcodes, editops, editops_interruptible,
+};
 pub use jobs::batch::{levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
 pub use jobs::matrix::{available_memory, levenshtein_matrix};
 pub use jobs::nearest::nearest;

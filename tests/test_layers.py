@@ -17,17 +17,21 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Top-level modules, highest first; each may use only modules of a lower rank.
 TOP = {"python": 5, "jobs": 4, "kernels": 3, "runtime": 2, "text": 1, "error": 0}
-# Inside kernels/: the dispatch and the lanes above the algorithms, the
-# algorithms above the mask sources.
+# Inside kernels/: the dispatch, the lanes and hirschberg above the algorithms, the
+# algorithms above the mask sources and the traceback walk.
 KERNELS = {
     "dispatch": 3,
     "lanes": 3,
+    "hirschberg": 3,
     "hyyro2003": 2,
+    "hyyro2003_traceback": 2,
+    "myers1999_traceback": 2,
     "hyyro2003_band": 2,
     "mbleven2018": 2,
     "myers1999": 2,
     "myers1999_fixed": 2,
     "masks": 1,
+    "traceback": 1,
     "reference": 0,
 }
 # Macros exported at the crate root by a module of the given layer.

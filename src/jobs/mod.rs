@@ -2,8 +2,9 @@
 //!
 //! Uses [`crate::kernels`] (the dispatch for single pairs, the lanes for many
 //! short ones), [`crate::runtime`] (pools, stop flags) and [`crate::text`]; only
-//! the binding above calls it. Later jobs (alignment, index, join) belong here.
+//! the binding above calls it. Later jobs (index, join) belong here.
 //!
+//! - `alignment`: the edit operations of one pair (rapidfuzz's choice), opcodes.
 //! - `batch`: a list of pairs, distances in input order.
 //! - `columns`: two Arrow string columns (or a column and a scalar), row by row.
 //! - `matrix`: every query against every choice.
@@ -13,6 +14,7 @@
 
 use crate::kernels::lanes::Kernel;
 
+pub mod alignment;
 pub mod batch;
 pub mod columns;
 pub(crate) mod matrix;

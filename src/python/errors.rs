@@ -28,7 +28,9 @@ pub(super) fn finish<T>(result: Result<T, Error>, interrupt: Option<PyErr>) -> P
 
 fn to_py(e: &Error) -> PyErr {
     match e {
-        Error::InvalidThreadCount { .. } => PyValueError::new_err(e.to_string()),
+        Error::InvalidThreadCount { .. } | Error::TooLong { .. } => {
+            PyValueError::new_err(e.to_string())
+        }
         Error::Cancelled | Error::ThreadPool(_) => PyRuntimeError::new_err(e.to_string()),
     }
 }

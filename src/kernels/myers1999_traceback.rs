@@ -1,0 +1,520 @@
+//! Alignments of a pattern longer than a word: every column of Myers' blocks
+//! kept (inside a diagonal band when the distance is known), then walked back;
+//! and the banded block runs that Hirschberg's splits read their columns from.
+//!
+//! G. Myers, "A fast bit-vector algorithm for approximate string matching based on
+//! dynamic programming", JACM 46(3), 1999, §4, with Hyyrö 2003's boundary for
+//! whole strings (as [`crate::kernels::myers1999`]). Without a known distance
+//! every block of every column is computed (unrolled for up to 8 blocks, as in
+//! [`crate::kernels::myers1999_fixed`]). With a known distance d only the rows
+//! that a path of cost d can cross are computed (E. Ukkonen, "Algorithms for
+//! approximate string matching", Information and Control 64, 1985): a block
+//! entering the band starts at +1 per row below the block above it, and the row
+//! above the band grows by 1 per column; both over-estimate, so every cell on an
+//! optimal path is exact, which is all the walk
+//! ([`crate::kernels::traceback`]) and the splits need.
+//!
+//! Cost: O(⌈m/64⌉·n) word operations, O(⌈(d + 1)/64 + 1⌉·n) in a band, and
+//! 16 bytes per block of each column kept.
+
+use super::masks::table::BlockTable;
+use super::traceback::{Deltas, Sink, walk, with_columns};
+use crate::runtime::stop::Stop;
+use crate::text::units::Unit;
+
+/// Text units between two looks at the stop flag.
+const STOP_CHECK_COLUMNS: usize = 1 << 12;
+
+/// One 64-row block of a column.
+#[derive(Clone, Copy)]
+pub(crate) struct Block {
+    pub(crate) vp: u64,
+    pub(crate) vn: u64,
+}
+
+impl Block {
+    /// A block entering the band: +1 per row below the block above it.
+    const FRESH: Block = Block {
+        vp: u64::MAX,
+        vn: 0,
+    };
+
+    /// Advances to the next column given its match mask and the horizontal
+    /// delta entering the first row (+1, -1 as bits); returns the one leaving the
+    /// last row.
+    #[inline(always)]
+    fn advance(&mut self, eq: u64, (hp_in, hn_in): (u64, u64)) -> (u64, u64) {
+        let (vp, vn) = (self.vp, self.vn);
+        let x = eq | vn;
+        // A -1 entering from above acts as a match in the first row; Xh | VP
+        // expanded through s = (Eq & VP) + VP (as in `myers1999`).
+        let eq_in = eq | hn_in;
+        let s = (eq_in & vp).wrapping_add(vp);
+        let hp = vn | !(s | vp | eq_in);
+        let hn = vp & (!s | eq_in);
+        let hp_s = (hp << 1) | hp_in;
+        let hn_s = (hn << 1) | hn_in;
+        self.vp = hn_s | !(x | hp_s);
+        self.vn = hp_s & x;
+        (hp >> 63, hn >> 63)
+    }
+}
+
+/// The rows (1-based) of each column that a path of cost at most k from
+/// `(0, 0)` to `(m, n)` can cross: those with `|i - j| + |(m - i) - (n - j)| <= k`,
+/// i.e. the diagonals `i - j` from `low` to `high`.
+#[derive(Clone, Copy)]
+pub(crate) struct Band {
+    m: usize,
+    low: isize,
+    high: isize,
+}
+
+impl Band {
+    /// The band for a distance of at most `k` (at least `|m - n|`); `None`
+    /// covers the whole matrix.
+    pub(crate) fn new(m: usize, n: usize, k: Option<usize>) -> Self {
+        let skew = m as isize - n as isize;
+        match k {
+            Some(k) => {
+                let slack = (k.saturating_sub(skew.unsigned_abs()) / 2) as isize;
+                Band {
+                    m,
+                    low: skew.min(0) - slack,
+                    high: skew.max(0) + slack,
+                }
+            }
+            None => Band {
+                m,
+                low: -(n as isize),
+                high: m as isize,
+            },
+        }
+    }
+
+    /// The pattern's length.
+    pub(crate) fn rows(&self) -> usize {
+        self.m
+    }
+
+    /// The first and last block of column `j` (never empty for `1 <= j <= n`).
+    #[inline]
+    fn blocks(&self, j: usize) -> (usize, usize) {
+        let lo = (j as isize + self.low).max(1) as usize;
+        let hi = (j as isize + self.high).clamp(1, self.m as isize) as usize;
+        ((lo.min(hi) - 1) / 64, (hi - 1) / 64)
+    }
+}
+
+/// The last column of a banded run: its blocks `first..` and the value at the
+/// 64th row of the last of them.
+pub(crate) struct Last {
+    pub(crate) first: usize,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) bottom: usize,
+}
+
+/// Runs the pattern of `table` over the `n` units of `text` inside `band`,
+/// calling `emit(j, b, block)` with each block `b` of each column `j` as it is
+/// computed; returns the last column, or `None` if `stop` was raised.
+///
+/// Columns go two at a time, the second one block behind the first (as in
+/// [`crate::kernels::myers1999`]), so that their carry chains, the serial part
+/// of a column, overlap.
+pub(crate) fn run_blocks<T: Unit>(
+    table: &BlockTable,
+    mut text: impl Iterator<Item = T>,
+    n: usize,
+    band: Band,
+    stop: Stop<'_>,
+    mut emit: impl FnMut(usize, usize, Block),
+) -> Option<Last> {
+    let mut state = vec![Block::FRESH; table.blocks()];
+    let (mut scratch1, mut scratch2) = (vec![0u64; table.blocks()], vec![0u64; table.blocks()]);
+    let (mut lo, mut hi) = band.blocks(1);
+    // Column 0 is D[i][0] = i, rows past m included.
+    let mut bottom = 64 * (hi + 1);
+    // A block entering the band at the bottom starts from the block above it in
+    // the previous column, +1 per row.
+    let enter = |state: &mut [Block], hi: &mut usize, bottom: &mut usize, to: usize| {
+        while *hi < to {
+            *hi += 1;
+            state[*hi] = Block::FRESH;
+            *bottom += 64;
+        }
+    };
+    let mut j = 1;
+    while j <= n {
+        if j % STOP_CHECK_COLUMNS < 2 && j > 2 && stop.raised() {
+            return None;
+        }
+        let (lo1, hi1) = band.blocks(j);
+        enter(&mut state, &mut hi, &mut bottom, hi1);
+        lo = lo1;
+        let eq1 = table.row(text.next()?.into(), &mut scratch1);
+        // The row above the band grows by 1 per column (exactly so for row 0).
+        let mut carry1 = (1u64, 0u64);
+        if j == n {
+            for b in lo1..=hi1 {
+                carry1 = state[b].advance(eq1[b], carry1);
+                emit(j, b, state[b]);
+            }
+            bottom = bottom + carry1.0 as usize - carry1.1 as usize;
+            break;
+        }
+        let (lo2, hi2) = band.blocks(j + 1);
+        let eq2 = table.row(text.next()?.into(), &mut scratch2);
+        let mut carry2 = (1u64, 0u64);
+        // Block b of column j, then block b - 1 of column j + 1, read back from
+        // where column j just left it; equal lengths up front, so that the loops
+        // need no bounds checks.
+        let st = &mut state[lo1..=hi1];
+        let len = st.len();
+        let (e1, e2) = (&eq1[lo1..lo1 + len], &eq2[lo1..lo1 + len]);
+        carry1 = st[0].advance(e1[0], carry1);
+        emit(j, lo1, st[0]);
+        // Blocks up to lo2: column j alone; then both.
+        let both = (lo2 - lo1 + 1).min(len);
+        for i in 1..both {
+            carry1 = st[i].advance(e1[i], carry1);
+            emit(j, lo1 + i, st[i]);
+        }
+        for i in both..len {
+            carry1 = st[i].advance(e1[i], carry1);
+            emit(j, lo1 + i, st[i]);
+            carry2 = st[i - 1].advance(e2[i - 1], carry2);
+            emit(j + 1, lo1 + i - 1, st[i - 1]);
+        }
+        bottom = bottom + carry1.0 as usize - carry1.1 as usize;
+        // A block entering with column j + 1 starts from column j's values.
+        enter(&mut state, &mut hi, &mut bottom, hi2);
+        for b in lo2.max(hi1)..=hi2 {
+            carry2 = state[b].advance(eq2[b], carry2);
+            emit(j + 1, b, state[b]);
+        }
+        bottom = bottom + carry2.0 as usize - carry2.1 as usize;
+        lo = lo2;
+        j += 2;
+    }
+    Some(Last {
+        first: lo,
+        blocks: state[lo..=hi].to_vec(),
+        bottom,
+    })
+}
+
+/// The value at row `row` (`64·first <= row <= 64·(first + blocks.len())`) of a
+/// column whose blocks start at `first` and whose last block's 64th row holds
+/// `bottom`.
+pub(crate) fn value_at(blocks: &[Block], first: usize, bottom: usize, row: usize) -> usize {
+    let (mut r, mut b) = (64 * (first + blocks.len()), blocks.len());
+    debug_assert!(row >= 64 * first && row <= r);
+    let mut value = bottom;
+    // D[r - 1] = D[r] - VP(r) + VN(r), from the bottom up to `row` + 1.
+    while r > row {
+        b -= 1;
+        let rows_here = (r - row).min(64);
+        let mask = u64::MAX << (64 - rows_here);
+        value = value + (blocks[b].vn & mask).count_ones() as usize
+            - (blocks[b].vp & mask).count_ones() as usize;
+        r -= rows_here;
+    }
+    value
+}
+
+/// Columns of `stride` blocks each, column `j` at `(j - 1)·stride`.
+struct Stride<'c> {
+    columns: &'c [[u64; 2]],
+    stride: usize,
+}
+
+impl Stride<'_> {
+    #[inline(always)]
+    fn bit(&self, i: usize, j: usize, which: usize) -> bool {
+        let word = self.columns[(j - 1) * self.stride + (i - 1) / 64][which];
+        (word >> ((i - 1) % 64)) & 1 != 0
+    }
+}
+
+impl Deltas for Stride<'_> {
+    #[inline(always)]
+    fn vp(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 0)
+    }
+    #[inline(always)]
+    fn vn(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 1)
+    }
+}
+
+/// Banded columns: column `j`'s blocks `first[j - 1]..` at
+/// `start[j - 1]..start[j]`; cells outside read as no delta.
+struct Banded<'c> {
+    columns: &'c [[u64; 2]],
+    first: &'c [u32],
+    start: &'c [u32],
+}
+
+impl Banded<'_> {
+    #[inline(always)]
+    fn bit(&self, i: usize, j: usize, which: usize) -> bool {
+        let block = (i - 1) / 64;
+        let first = self.first[j - 1] as usize;
+        let (from, to) = (self.start[j - 1] as usize, self.start[j] as usize);
+        if block < first || block - first >= to - from {
+            return false;
+        }
+        (self.columns[from + block - first][which] >> ((i - 1) % 64)) & 1 != 0
+    }
+}
+
+impl Deltas for Banded<'_> {
+    #[inline(always)]
+    fn vp(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 0)
+    }
+    #[inline(always)]
+    fn vn(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 1)
+    }
+}
+
+/// Every block of every column for a pattern of `N` blocks (unrolled), into
+/// `columns`; returns `D[m][n]`.
+fn record_unrolled<const N: usize, P: Unit, T: Unit>(
+    pattern: &[P],
+    text: &[T],
+    columns: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    if P::as_bytes(pattern).is_some() {
+        // A Latin-1 pattern: masks in a plain 256 × N array (as `myers1999_fixed`).
+        let mut table = [[0u64; N]; 256];
+        for (i, &c) in pattern.iter().enumerate() {
+            let c: u32 = c.into();
+            table[c as usize & 255][i / 64] |= 1 << (i % 64);
+        }
+        return run_unrolled::<N, T>(pattern.len(), text, columns, stop, |c| {
+            if c < 256 { table[c as usize] } else { [0; N] }
+        });
+    }
+    let table = BlockTable::new(pattern);
+    let mut scratch = [0u64; N];
+    run_unrolled::<N, T>(pattern.len(), text, columns, stop, |c| {
+        let mut row = [0u64; N];
+        row.copy_from_slice(table.row(c, &mut scratch));
+        row
+    })
+}
+
+#[inline(always)]
+fn run_unrolled<const N: usize, T: Unit>(
+    m: usize,
+    text: &[T],
+    columns: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+    mut row: impl FnMut(u32) -> [u64; N],
+) -> Option<usize> {
+    let mut blocks = [Block::FRESH; N];
+    // The value at row 64·N: column 0 is D[i][0] = i, rows past m included.
+    let mut bottom = 64 * N;
+    columns.clear();
+    columns.reserve(N * text.len());
+    for (k, chunk) in text.chunks(STOP_CHECK_COLUMNS).enumerate() {
+        if k > 0 && stop.raised() {
+            return None;
+        }
+        for &c in chunk {
+            let eqs = row(c.into());
+            // Row 0 grows by 1 per column: +1 enters the first block from above.
+            let mut carry = (1u64, 0u64);
+            for (block, &eq) in blocks.iter_mut().zip(&eqs) {
+                carry = block.advance(eq, carry);
+            }
+            bottom = bottom + carry.0 as usize - carry.1 as usize;
+            columns.extend(blocks.iter().map(|b| [b.vp, b.vn]));
+        }
+    }
+    Some(value_at(&blocks, 0, bottom, m))
+}
+
+/// Every block of every column of `pattern` (`table`), any number of blocks.
+fn record_all<T: Unit>(
+    table: &BlockTable,
+    m: usize,
+    text: &[T],
+    columns: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let (n, stride) = (text.len(), table.blocks());
+    columns.clear();
+    columns.resize(stride * n, [0; 2]);
+    let band = Band::new(m, n, None);
+    let last = run_blocks(table, text.iter().copied(), n, band, stop, |j, b, block| {
+        columns[(j - 1) * stride + b] = [block.vp, block.vn];
+    })?;
+    Some(value_at(&last.blocks, last.first, last.bottom, m))
+}
+
+/// The columns of `table`'s pattern inside the band of distance `d`.
+struct BandColumns {
+    columns: Vec<[u64; 2]>,
+    first: Vec<u32>,
+    start: Vec<u32>,
+}
+
+fn record_band<T: Unit>(
+    table: &BlockTable,
+    m: usize,
+    text: &[T],
+    d: usize,
+    stop: Stop<'_>,
+) -> Option<BandColumns> {
+    let n = text.len();
+    let band = Band::new(m, n, Some(d));
+    // Where each column's blocks go, worked out from the band beforehand.
+    let (mut first, mut start) = (Vec::with_capacity(n), Vec::with_capacity(n + 1));
+    start.push(0u32);
+    let mut total = 0usize;
+    for j in 1..=n {
+        let (lo, hi) = band.blocks(j);
+        first.push(lo as u32);
+        total += hi - lo + 1;
+        start.push(total as u32);
+    }
+    let mut columns = vec![[0u64; 2]; total];
+    run_blocks(table, text.iter().copied(), n, band, stop, |j, b, block| {
+        columns[start[j - 1] as usize + b - first[j - 1] as usize] = [block.vp, block.vn];
+    })?;
+    Some(BandColumns {
+        columns,
+        first,
+        start,
+    })
+}
+
+/// The alignment of `a` (over 64 units) and `b` (not empty) into `sink`,
+/// operations numbered from `first` and positions shifted by `offsets`. With
+/// `known`, their distance, only its band is recorded where that saves blocks;
+/// without, the sink is told the count first. Returns the distance, or `None`
+/// if `stop` was raised.
+pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
+    a: &[A],
+    b: &[B],
+    known: Option<usize>,
+    offsets: (usize, usize),
+    first: usize,
+    sink: &mut S,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let (m, n) = (a.len(), b.len());
+    debug_assert!(m > 64 && n > 0);
+    let blocks = m.div_ceil(64);
+    if let Some(d) = known.filter(|&d| (d + 1).div_ceil(64) + 1 < blocks) {
+        let table = BlockTable::new(a);
+        let band = record_band(&table, m, b, d, stop)?;
+        drop(table);
+        let deltas = Banded {
+            columns: &band.columns,
+            first: &band.first,
+            start: &band.start,
+        };
+        walk(a, b, &deltas, offsets, first + d, sink);
+        return Some(d);
+    }
+    with_columns(|columns| {
+        macro_rules! unrolled {
+            ($($n:literal)*) => {
+                match blocks {
+                    $($n => record_unrolled::<$n, A, B>(a, b, columns, stop),)*
+                    _ => record_all(&BlockTable::new(a), m, b, columns, stop),
+                }
+            };
+        }
+        let d = unrolled!(2 3 4 5 6 7 8)?;
+        debug_assert!(known.is_none_or(|k| k == d));
+        if known.is_none() {
+            sink.reserve(d);
+        }
+        let deltas = Stride {
+            columns,
+            stride: blocks,
+        };
+        walk(a, b, &deltas, offsets, first + d, sink);
+        Some(d)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::reference::{edited, naive};
+    use crate::kernels::traceback::EditKind;
+    use crate::kernels::traceback::tests::{Collect, reference_walk};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn run(a: &[u32], b: &[u32], known: Option<usize>) -> Vec<(EditKind, usize, usize)> {
+        let mut sink = Collect(Vec::new());
+        if let Some(k) = known {
+            sink.reserve(k);
+        }
+        let d = align(a, b, known, (0, 0), 0, &mut sink, Stop::Never);
+        assert_eq!(d, Some(sink.0.len()));
+        sink.0
+    }
+
+    fn symbol() -> impl Strategy<Value = u32> {
+        prop_oneof![0u32..2, 0u32..4, 0xFEu32..0x102, 0x4E00u32..0x4E08]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Unrolled (up to 512 units) and general (beyond), Latin-1 or not.
+        #[test]
+        fn unbanded_walk_matches_the_full_matrix(
+            a in vec(symbol(), 65..700),
+            b in vec(symbol(), 1..300),
+        ) {
+            prop_assert_eq!(run(&a, &b, None), reference_walk(&a, &b));
+            let a8: Vec<u32> = a.iter().map(|&c| c & 0xFF).collect();
+            prop_assert_eq!(run(&a8, &b, None), reference_walk(&a8, &b));
+        }
+
+        #[test]
+        fn banded_walk_matches_the_full_matrix(
+            a in vec(symbol(), 65..900),
+            edits in vec((any::<prop::sample::Index>(), symbol(), 0u8..3), 0..40),
+        ) {
+            let b = edited(&a, edits);
+            prop_assume!(b.len() > 64);
+            let d = naive(&a, &b);
+            prop_assert_eq!(run(&a, &b, Some(d)), reference_walk(&a, &b));
+            prop_assert_eq!(run(&b, &a, Some(d)), reference_walk(&b, &a));
+        }
+    }
+
+    #[test]
+    fn value_at_walks_up_from_the_bottom() {
+        let blocks = [
+            Block {
+                vp: 0b1011,
+                vn: 1 << 63,
+            },
+            Block {
+                vp: u64::MAX,
+                vn: 0,
+            },
+        ];
+        // Blocks 3 and 4: rows 193..=320. Row 320 holds 100; the second block
+        // adds 1 per row, the first has +1 at rows 193, 194 and 196, -1 at 256.
+        assert_eq!(value_at(&blocks, 3, 100, 320), 100);
+        assert_eq!(value_at(&blocks, 3, 100, 319), 99);
+        assert_eq!(value_at(&blocks, 3, 100, 256), 36);
+        assert_eq!(value_at(&blocks, 3, 100, 255), 37);
+        assert_eq!(value_at(&blocks, 3, 100, 196), 37);
+        assert_eq!(value_at(&blocks, 3, 100, 195), 36);
+        assert_eq!(value_at(&blocks, 3, 100, 192), 34);
+    }
+}
