@@ -17,6 +17,13 @@ pub enum Error {
     },
     /// The operating system refused to start the pool's threads.
     ThreadPool(String),
+    /// Two collections to compare pair by pair have different lengths.
+    Lengths {
+        /// Strings in the references.
+        references: usize,
+        /// Strings in the hypotheses.
+        hypotheses: usize,
+    },
     /// A string too long for the 32-bit positions of an alignment.
     TooLong {
         /// Its length in units.
@@ -33,6 +40,13 @@ impl fmt::Display for Error {
                 "num_threads must be between 1 and {max}, got {requested}"
             ),
             Error::ThreadPool(msg) => write!(f, "could not start worker threads: {msg}"),
+            Error::Lengths {
+                references,
+                hypotheses,
+            } => write!(
+                f,
+                "references and hypotheses must have the same length, got {references} and {hypotheses}"
+            ),
             Error::TooLong { len } => write!(
                 f,
                 "a string of {len} units is too long for an alignment (at most {})",

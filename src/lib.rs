@@ -26,9 +26,11 @@ mod text;
 
 pub use error::Error;
 pub use jobs::alignment::{
-    EditKind, EditOp, Editops, Opcode, Opcodes, editops, editops_interruptible,
+    EditKind, EditOp, Editops, Opcode, Opcodes, editops, editops_interruptible, editops_into,
+    editops_matching_blocks, opcode_blocks, opcode_units, opcodes_matching_blocks,
 };
 pub use jobs::batch::{levenshtein_batch, levenshtein_batch_by, levenshtein_interruptible};
+pub use jobs::error_counts::{ErrorCounts, PairCounts, Tokens, error_counts};
 pub use jobs::matrix::{available_memory, levenshtein_matrix};
 pub use jobs::nearest::nearest;
 pub use jobs::{Parallel, batch, columns};
@@ -38,6 +40,7 @@ pub use runtime::pool::MAX_THREADS;
 pub use text::graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
 pub use text::strings::Strings;
 pub use text::units::{Unit, Units, code_points};
+pub use text::words::{Words, is_space, strip};
 
 #[cfg(feature = "python")]
 mod python;

@@ -54,16 +54,17 @@ pub struct Opcodes {
 }
 
 /// Fills a vector of operations from the back.
-struct Fill(Vec<EditOp>);
+struct Fill<'v>(&'v mut Vec<EditOp>);
 
-impl Sink for Fill {
+impl Sink for Fill<'_> {
     fn reserve(&mut self, count: usize) {
         let blank = EditOp {
             kind: EditKind::Equal,
             src: 0,
             dest: 0,
         };
-        self.0 = vec![blank; count];
+        self.0.clear();
+        self.0.resize(count, blank);
     }
 
     #[inline(always)]
@@ -142,16 +143,29 @@ pub(crate) fn align_into<S: Sink>(
 /// # Errors
 /// A string longer than `u32::MAX` units.
 pub fn editops(a: Units<'_>, b: Units<'_>, grapheme_segmentation: bool) -> Result<Editops, Error> {
+    let mut ops = Vec::new();
+    let (src_len, dest_len) = editops_into(a, b, grapheme_segmentation, &mut ops)?;
+    Ok(Editops {
+        ops,
+        src_len,
+        dest_len,
+    })
+}
+
+/// [`editops`] into `ops` (cleared first), a buffer the caller reuses; returns
+/// the lengths in units.
+///
+/// # Errors
+/// As [`editops`].
+pub fn editops_into(
+    a: Units<'_>,
+    b: Units<'_>,
+    grapheme_segmentation: bool,
+    ops: &mut Vec<EditOp>,
+) -> Result<(usize, usize), Error> {
     check_lengths(a, b)?;
-    let mut fill = Fill(Vec::new());
-    match align_into(a, b, grapheme_segmentation, &mut fill, Stop::Never) {
-        Some((src_len, dest_len)) => Ok(Editops {
-            ops: fill.0,
-            src_len,
-            dest_len,
-        }),
-        None => Err(Error::Cancelled),
-    }
+    ops.clear();
+    align_into(a, b, grapheme_segmentation, &mut Fill(ops), Stop::Never).ok_or(Error::Cancelled)
 }
 
 /// [`editops`] on the calling thread, which calls `poll` about every
@@ -168,10 +182,16 @@ pub fn editops_interruptible(
 ) -> Result<Editops, Error> {
     check_lengths(a, b)?;
     let asker = Asker::new(&mut poll);
-    let mut fill = Fill(Vec::new());
-    match align_into(a, b, grapheme_segmentation, &mut fill, Stop::Ask(&asker)) {
+    let mut ops = Vec::new();
+    match align_into(
+        a,
+        b,
+        grapheme_segmentation,
+        &mut Fill(&mut ops),
+        Stop::Ask(&asker),
+    ) {
         Some((src_len, dest_len)) if !asker.said_yes() => Ok(Editops {
-            ops: fill.0,
+            ops,
             src_len,
             dest_len,
         }),
@@ -180,6 +200,7 @@ pub fn editops_interruptible(
 }
 
 /// The position after `op` in the source and in the destination.
+#[inline]
 fn after(op: EditOp) -> (u32, u32) {
     match op.kind {
         EditKind::Replace => (op.src + 1, op.dest + 1),
@@ -195,10 +216,11 @@ impl Editops {
     /// positions become one block.
     #[must_use]
     pub fn to_opcodes(&self) -> Opcodes {
+        let lengths = (self.src_len, self.dest_len);
         let mut count = 0;
-        self.blocks(|_| count += 1);
+        opcode_blocks(&self.ops, lengths, |_| count += 1);
         let mut ops = Vec::with_capacity(count);
-        self.blocks(|op| ops.push(op));
+        opcode_blocks(&self.ops, lengths, |op| ops.push(op));
         Opcodes {
             ops,
             src_len: self.src_len,
@@ -206,77 +228,11 @@ impl Editops {
         }
     }
 
-    /// Calls `push` with each block of [`Editops::to_opcodes`] in order.
-    #[inline(always)]
-    fn blocks(&self, mut push: impl FnMut(Opcode)) {
-        let (mut src, mut dest) = (0u32, 0u32);
-        let mut current: Option<Opcode> = None;
-        for &op in &self.ops {
-            if src < op.src || dest < op.dest {
-                if let Some(block) = current.take() {
-                    push(block);
-                }
-                push(Opcode {
-                    kind: EditKind::Equal,
-                    src_start: src,
-                    src_end: op.src,
-                    dest_start: dest,
-                    dest_end: op.dest,
-                });
-            }
-            let (src_end, dest_end) = after(op);
-            match &mut current {
-                Some(block)
-                    if block.kind == op.kind
-                        && block.src_end == op.src
-                        && block.dest_end == op.dest =>
-                {
-                    block.src_end = src_end;
-                    block.dest_end = dest_end;
-                }
-                _ => {
-                    if let Some(block) = current.take() {
-                        push(block);
-                    }
-                    current = Some(Opcode {
-                        kind: op.kind,
-                        src_start: op.src,
-                        src_end,
-                        dest_start: op.dest,
-                        dest_end,
-                    });
-                }
-            }
-            (src, dest) = (src_end, dest_end);
-        }
-        if let Some(block) = current {
-            push(block);
-        }
-        let (src_len, dest_len) = (self.src_len as u32, self.dest_len as u32);
-        if src < src_len || dest < dest_len {
-            push(Opcode {
-                kind: EditKind::Equal,
-                src_start: src,
-                src_end: src_len,
-                dest_start: dest,
-                dest_end: dest_len,
-            });
-        }
-    }
-
     /// The operations turning the destination back into the source.
     #[must_use]
     pub fn inverse(&self) -> Editops {
         Editops {
-            ops: self
-                .ops
-                .iter()
-                .map(|op| EditOp {
-                    kind: invert(op.kind),
-                    src: op.dest,
-                    dest: op.src,
-                })
-                .collect(),
+            ops: self.ops.iter().map(|op| op.inverse()).collect(),
             src_len: self.dest_len,
             dest_len: self.src_len,
         }
@@ -286,28 +242,97 @@ impl Editops {
     /// `(src_len, dest_len, 0)` (difflib's `get_matching_blocks`).
     #[must_use]
     pub fn matching_blocks(&self) -> Vec<(usize, usize, usize)> {
-        let mut blocks = Vec::new();
-        let (mut src, mut dest) = (0usize, 0usize);
-        for &op in &self.ops {
-            let (s, d) = (op.src as usize, op.dest as usize);
-            if src < s || dest < d {
-                let len = s.saturating_sub(src).min(d.saturating_sub(dest));
-                if len > 0 {
-                    blocks.push((src, dest, len));
-                }
+        editops_matching_blocks(&self.ops, (self.src_len, self.dest_len))
+    }
+}
+
+/// The runs of units that `ops` (of an alignment of `src_len` and `dest_len`
+/// units) leave unchanged, `(src, dest, len)`, then `(src_len, dest_len, 0)`.
+#[must_use]
+pub fn editops_matching_blocks(
+    ops: &[EditOp],
+    (src_len, dest_len): (usize, usize),
+) -> Vec<(usize, usize, usize)> {
+    let mut blocks = Vec::new();
+    let (mut src, mut dest) = (0usize, 0usize);
+    for &op in ops {
+        let (s, d) = (op.src as usize, op.dest as usize);
+        if src < s || dest < d {
+            let len = s.saturating_sub(src).min(d.saturating_sub(dest));
+            if len > 0 {
+                blocks.push((src, dest, len));
             }
-            let (s, d) = after(op);
-            (src, dest) = (s as usize, d as usize);
         }
-        let len = self
-            .src_len
-            .saturating_sub(src)
-            .min(self.dest_len.saturating_sub(dest));
-        if len > 0 {
-            blocks.push((src, dest, len));
+        let (s, d) = after(op);
+        (src, dest) = (s as usize, d as usize);
+    }
+    let len = src_len
+        .saturating_sub(src)
+        .min(dest_len.saturating_sub(dest));
+    if len > 0 {
+        blocks.push((src, dest, len));
+    }
+    blocks.push((src_len, dest_len, 0));
+    blocks
+}
+
+/// Calls `push` with each block of the opcodes of `ops` (the operations of
+/// an alignment of `src_len` and `dest_len` units) in order: `Equal` blocks
+/// between the operations, and runs of one kind at consecutive positions as
+/// one block (rapidfuzz's `Editops.as_opcodes`).
+#[inline(always)]
+pub fn opcode_blocks(
+    ops: &[EditOp],
+    (src_len, dest_len): (usize, usize),
+    mut push: impl FnMut(Opcode),
+) {
+    let (mut src, mut dest) = (0u32, 0u32);
+    let mut k = 0;
+    while k < ops.len() {
+        let op = ops[k];
+        if src < op.src || dest < op.dest {
+            push(Opcode {
+                kind: EditKind::Equal,
+                src_start: src,
+                src_end: op.src,
+                dest_start: dest,
+                dest_end: op.dest,
+            });
         }
-        blocks.push((self.src_len, self.dest_len, 0));
-        blocks
+        // The run of operations of this kind, each where the last one left off.
+        let (step_src, step_dest) = match op.kind {
+            EditKind::Replace => (1, 1),
+            EditKind::Insert => (0, 1),
+            EditKind::Delete => (1, 0),
+            EditKind::Equal => (0, 0),
+        };
+        let (mut end_src, mut end_dest) = (op.src + step_src, op.dest + step_dest);
+        k += 1;
+        while let Some(next) = ops.get(k)
+            && next.kind == op.kind
+            && (next.src, next.dest) == (end_src, end_dest)
+        {
+            (end_src, end_dest) = (end_src + step_src, end_dest + step_dest);
+            k += 1;
+        }
+        push(Opcode {
+            kind: op.kind,
+            src_start: op.src,
+            src_end: end_src,
+            dest_start: op.dest,
+            dest_end: end_dest,
+        });
+        (src, dest) = (end_src, end_dest);
+    }
+    let (src_len, dest_len) = (src_len as u32, dest_len as u32);
+    if src < src_len || dest < dest_len {
+        push(Opcode {
+            kind: EditKind::Equal,
+            src_start: src,
+            src_end: src_len,
+            dest_start: dest,
+            dest_end: dest_len,
+        });
     }
 }
 
@@ -325,32 +350,7 @@ impl Opcodes {
     #[must_use]
     pub fn to_editops(&self) -> Editops {
         let mut ops = Vec::new();
-        for op in &self.ops {
-            match op.kind {
-                EditKind::Equal => {}
-                EditKind::Replace => {
-                    ops.extend((0..op.src_end - op.src_start).map(|k| EditOp {
-                        kind: EditKind::Replace,
-                        src: op.src_start + k,
-                        dest: op.dest_start + k,
-                    }));
-                }
-                EditKind::Insert => {
-                    ops.extend((op.dest_start..op.dest_end).map(|dest| EditOp {
-                        kind: EditKind::Insert,
-                        src: op.src_start,
-                        dest,
-                    }));
-                }
-                EditKind::Delete => {
-                    ops.extend((op.src_start..op.src_end).map(|src| EditOp {
-                        kind: EditKind::Delete,
-                        src,
-                        dest: op.dest_start,
-                    }));
-                }
-            }
-        }
+        opcode_units(&self.ops, |op| ops.push(op));
         Editops {
             ops,
             src_len: self.src_len,
@@ -362,17 +362,7 @@ impl Opcodes {
     #[must_use]
     pub fn inverse(&self) -> Opcodes {
         Opcodes {
-            ops: self
-                .ops
-                .iter()
-                .map(|op| Opcode {
-                    kind: invert(op.kind),
-                    src_start: op.dest_start,
-                    src_end: op.dest_end,
-                    dest_start: op.src_start,
-                    dest_end: op.src_end,
-                })
-                .collect(),
+            ops: self.ops.iter().map(|op| op.inverse()).collect(),
             src_len: self.dest_len,
             dest_len: self.src_len,
         }
@@ -381,32 +371,98 @@ impl Opcodes {
     /// The `Equal` blocks as `(src, dest, len)`, then `(src_len, dest_len, 0)`.
     #[must_use]
     pub fn matching_blocks(&self) -> Vec<(usize, usize, usize)> {
-        let mut blocks: Vec<_> = self
-            .ops
-            .iter()
-            .filter(|op| op.kind == EditKind::Equal)
-            .map(|op| {
-                let len = (op.src_end - op.src_start).min(op.dest_end - op.dest_start);
-                (op.src_start as usize, op.dest_start as usize, len as usize)
-            })
-            .filter(|&(_, _, len)| len > 0)
-            .collect();
-        blocks.push((self.src_len, self.dest_len, 0));
-        blocks
+        opcodes_matching_blocks(&self.ops, (self.src_len, self.dest_len))
     }
 }
 
+impl EditOp {
+    /// The operation that undoes this one (source and destination swapped).
+    #[must_use]
+    pub fn inverse(self) -> EditOp {
+        EditOp {
+            kind: invert(self.kind),
+            src: self.dest,
+            dest: self.src,
+        }
+    }
+}
+
+impl Opcode {
+    /// The block that undoes this one (source and destination swapped).
+    #[must_use]
+    pub fn inverse(self) -> Opcode {
+        Opcode {
+            kind: invert(self.kind),
+            src_start: self.dest_start,
+            src_end: self.dest_end,
+            dest_start: self.src_start,
+            dest_end: self.src_end,
+        }
+    }
+}
+
+/// Calls `push` with the edit operations of `ops` in order: one per unit of
+/// each block but the `Equal` ones.
+pub fn opcode_units(ops: &[Opcode], mut push: impl FnMut(EditOp)) {
+    for op in ops {
+        let kind = op.kind;
+        match kind {
+            EditKind::Equal => {}
+            EditKind::Replace => (0..op.src_end - op.src_start).for_each(|k| {
+                push(EditOp {
+                    kind,
+                    src: op.src_start + k,
+                    dest: op.dest_start + k,
+                });
+            }),
+            EditKind::Insert => (op.dest_start..op.dest_end).for_each(|dest| {
+                push(EditOp {
+                    kind,
+                    src: op.src_start,
+                    dest,
+                });
+            }),
+            EditKind::Delete => (op.src_start..op.src_end).for_each(|src| {
+                push(EditOp {
+                    kind,
+                    src,
+                    dest: op.dest_start,
+                });
+            }),
+        }
+    }
+}
+
+/// The `Equal` blocks of `ops` as `(src, dest, len)`, then `(src_len, dest_len, 0)`.
+#[must_use]
+pub fn opcodes_matching_blocks(
+    ops: &[Opcode],
+    (src_len, dest_len): (usize, usize),
+) -> Vec<(usize, usize, usize)> {
+    let mut blocks: Vec<_> = ops
+        .iter()
+        .filter(|op| op.kind == EditKind::Equal)
+        .map(|op| {
+            let len = (op.src_end - op.src_start).min(op.dest_end - op.dest_start);
+            (op.src_start as usize, op.dest_start as usize, len as usize)
+        })
+        .filter(|&(_, _, len)| len > 0)
+        .collect();
+    blocks.push((src_len, dest_len, 0));
+    blocks
+}
+
 /// The numbers of substitutions, insertions and deletions of the alignment
-/// [`editops`] gives, without storing it.
+/// [`editops`] gives, without storing it, and the lengths in units.
 pub(crate) fn counts(
     a: Units<'_>,
     b: Units<'_>,
     grapheme_segmentation: bool,
     stop: Stop<'_>,
-) -> Option<Counts> {
+) -> Option<(Counts, (usize, usize))> {
     let mut counts = Counts::default();
-    align_into(a, b, grapheme_segmentation, &mut counts, stop)?;
-    Some(counts)
+    let lengths = align_into(a, b, grapheme_segmentation, &mut counts, stop)?;
+    Some((counts, lengths))
 }
 
 #[cfg(test)]
@@ -487,7 +543,7 @@ mod tests {
         let a = b"the quick brown fox jumps over the lazy dog";
         let b = b"a quick brown fax jumped over lazy dogs";
         let e = editops(Units::U8(a), Units::U8(b), false).unwrap();
-        let c = counts(Units::U8(a), Units::U8(b), false, Stop::Never).unwrap();
+        let (c, _) = counts(Units::U8(a), Units::U8(b), false, Stop::Never).unwrap();
         let count = |k| e.ops.iter().filter(|op| op.kind == k).count();
         assert_eq!(
             (c.replace, c.insert, c.delete),

@@ -6,17 +6,20 @@
 //!
 //! - `alignment`: the edit operations of one pair (rapidfuzz's choice), opcodes.
 //! - `batch`: a list of pairs, distances in input order.
+//! - `error_counts`: WER / CER counts of reference and hypothesis pairs (jiwer's).
 //! - `columns`: two Arrow string columns (or a column and a scalar), row by row.
 //! - `matrix`: every query against every choice.
 //! - `nearest`: the k closest choices to one query.
 //!
-//! `nearest` borrows `matrix`'s helpers; no job is used by one it uses.
+//! `nearest` borrows `matrix`'s helpers and `error_counts` aligns with
+//! `alignment`; no job is used by one it uses.
 
 use crate::kernels::lanes::Kernel;
 
 pub mod alignment;
 pub mod batch;
 pub mod columns;
+pub mod error_counts;
 pub(crate) mod matrix;
 pub(crate) mod nearest;
 

@@ -27,7 +27,7 @@
 use super::hyyro2003_traceback;
 use super::masks::table::BlockTable;
 use super::myers1999_traceback::{self, Band, run_blocks, value_at};
-use super::traceback::{Empty, Sink, walk};
+use super::traceback::{Empty, Sink, transpose, walk};
 use crate::runtime::stop::Stop;
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
@@ -94,10 +94,13 @@ fn leaf<A: Unit, B: Unit, S: Sink>(
         }
         return Some(walk(a, b, &Empty, offsets, first + m + n, sink));
     }
-    if m <= 64 {
-        return hyyro2003_traceback::align(a, b, known.is_some(), offsets, first, sink, stop);
+    // The shorter side as the pattern when that takes fewer word steps.
+    let transposed = transpose(m, n);
+    if (if transposed { n } else { m }) <= 64 {
+        let known = known.is_some();
+        return hyyro2003_traceback::align(a, b, transposed, known, offsets, first, sink, stop);
     }
-    myers1999_traceback::align(a, b, known, offsets, first, sink, stop)
+    myers1999_traceback::align(a, b, transposed, known, offsets, first, sink, stop)
 }
 
 /// Aligns `a` and `b`, whose distance is `d`, into operations `first..first + d`.
@@ -201,7 +204,7 @@ impl Column {
                 values: (0..=m as u32).collect(),
             });
         }
-        let last = run_blocks(table, text, n, band, stop, |_, _, _| {})?;
+        let last = run_blocks(table, text, n, band, stop, |_, _, _, _| {})?;
         let first_row = if last.first == 0 {
             0
         } else {

@@ -3,16 +3,19 @@
 //!
 //! H. Hyyrö, "A bit-vector algorithm for computing Levenshtein and Damerau edit
 //! distances", Nordic Journal of Computing 10(1), 2003: each text unit advances
-//! the column of vertical deltas (VP, VN) with a handful of word operations; the
-//! column after text unit `j` is stored as two words, and
-//! [`crate::kernels::traceback::walk`] reads them back.
+//! the column of vertical deltas (VP, VN) with a handful of word operations. The
+//! shorter side is the text when both fit in a word (a step per text unit), and
+//! each step keeps two words: the new column's vertical deltas when `a` is the
+//! pattern, the step's horizontal deltas when `b` is (see
+//! [`crate::kernels::traceback::Deltas`]), which
+//! [`crate::kernels::traceback::walk`] reads back.
 //!
 //! Cost: O(n) word operations and 16 bytes per text unit (in a per-thread
 //! buffer, so short pairs allocate nothing), plus the walk, O(m + n).
 
 use super::masks::PeqSink;
 use super::masks::table::WordTable;
-use super::traceback::{Deltas, Sink, walk, with_columns};
+use super::traceback::{Along, Kept, Sink, walk, with_columns};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
 
@@ -24,29 +27,26 @@ const STOP_CHECK_COLUMNS: usize = 1 << 14;
 #[cfg(target_arch = "x86_64")]
 const LONG_TEXT: usize = 256;
 
-/// Column `j`'s (VP, VN) at `j - 1`.
+/// The kept words of text unit `c` at `c - 1`.
 struct Columns<'c>(&'c [[u64; 2]]);
 
-impl Deltas for Columns<'_> {
+impl Kept for Columns<'_> {
     #[inline(always)]
-    fn vp(&self, i: usize, j: usize) -> bool {
-        (self.0[j - 1][0] >> (i - 1)) & 1 != 0
-    }
-    #[inline(always)]
-    fn vn(&self, i: usize, j: usize) -> bool {
-        (self.0[j - 1][1] >> (i - 1)) & 1 != 0
+    fn words(&self, _row: usize, column: usize) -> Option<[u64; 2]> {
+        Some(self.0[column - 1])
     }
 }
 
 /// The kernel as a [`PeqSink`]: steps `text` through the pattern, keeping each
-/// column in `columns`; gives `D[m][n]`.
-struct Record<'t, 'c, 's, T> {
+/// column's vertical deltas in `columns` (the step's horizontal ones if
+/// `HORIZONTAL`); gives `D[m][n]`.
+struct Record<'t, 'c, 's, T, const HORIZONTAL: bool> {
     text: &'t [T],
     columns: &'c mut Vec<[u64; 2]>,
     stop: Stop<'s>,
 }
 
-impl<T: Unit> PeqSink for Record<'_, '_, '_, T> {
+impl<T: Unit, const HORIZONTAL: bool> PeqSink for Record<'_, '_, '_, T, HORIZONTAL> {
     type Out = Option<usize>;
 
     #[inline(always)]
@@ -70,11 +70,12 @@ impl<T: Unit> PeqSink for Record<'_, '_, '_, T> {
                 let hn = vp & (!s | eq);
                 score += usize::from(!not_hp & last != 0);
                 score -= usize::from(hn & last != 0);
+                let kept = [!not_hp, hn];
                 // Row 0 grows by 1 per column: a +1 enters HP from above.
                 let not_hp = not_hp << 1;
                 vp = (hn << 1) | (not_hp & !x);
                 vn = !not_hp & x;
-                [vp, vn]
+                if HORIZONTAL { kept } else { [vp, vn] }
             }));
         }
         Some(score)
@@ -82,8 +83,8 @@ impl<T: Unit> PeqSink for Record<'_, '_, '_, T> {
 }
 
 /// Records every column of `pattern` (1..=64 units) against `text` into
-/// `columns`; returns `D[m][n]`.
-fn record<P: Unit, T: Unit>(
+/// `columns` (see [`Record`]); returns `D[m][n]`.
+fn record<P: Unit, T: Unit, const HORIZONTAL: bool>(
     pattern: &[P],
     text: &[T],
     columns: &mut Vec<[u64; 2]>,
@@ -94,7 +95,7 @@ fn record<P: Unit, T: Unit>(
     // except wide patterns over 32 units against long texts.
     #[cfg(target_arch = "x86_64")]
     {
-        let sink = Record {
+        let sink = Record::<T, HORIZONTAL> {
             text,
             columns: &mut *columns,
             stop,
@@ -111,7 +112,7 @@ fn record<P: Unit, T: Unit>(
             }
         }
     }
-    let sink = Record {
+    let sink = Record::<T, HORIZONTAL> {
         text,
         columns,
         stop,
@@ -121,13 +122,15 @@ fn record<P: Unit, T: Unit>(
     })
 }
 
-/// The alignment of `a` (1..=64 units) and `b` into `sink`, operations numbered
-/// from `first` and positions shifted by `offsets`; the sink is told the count
-/// first unless the caller `known` it. Returns the distance, or `None` if `stop`
-/// was raised.
+/// The alignment of `a` and `b` (one of them 1..=64 units, the pattern: `b` if
+/// `transposed`) into `sink`, operations numbered from `first` and positions
+/// shifted by `offsets`; the sink is told the count first unless the caller
+/// `known` it. Returns the distance, or `None` if `stop` was raised.
+#[allow(clippy::too_many_arguments)] // one piece of an alignment and where it goes
 pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
     a: &[A],
     b: &[B],
+    transposed: bool,
     known: bool,
     offsets: (usize, usize),
     first: usize,
@@ -135,11 +138,34 @@ pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
     stop: Stop<'_>,
 ) -> Option<usize> {
     with_columns(|columns| {
-        let d = record(a, b, columns, stop)?;
+        let d = if transposed {
+            record::<B, A, true>(b, a, columns, stop)?
+        } else {
+            record::<A, B, false>(a, b, columns, stop)?
+        };
         if !known {
             sink.reserve(d);
         }
-        walk(a, b, &Columns(columns), offsets, first + d, sink);
+        let end = first + d;
+        if transposed {
+            walk(
+                a,
+                b,
+                &Along::<_, true>(Columns(columns)),
+                offsets,
+                end,
+                sink,
+            );
+        } else {
+            walk(
+                a,
+                b,
+                &Along::<_, false>(Columns(columns)),
+                offsets,
+                end,
+                sink,
+            );
+        }
         Some(d)
     })
 }
@@ -157,8 +183,13 @@ mod tests {
 
     fn run<A: Unit, B: Unit>(a: &[A], b: &[B]) -> Vec<(EditKind, usize, usize)> {
         let mut sink = Collect(Vec::new());
-        let d = align(a, b, false, (0, 0), 0, &mut sink, Stop::Never);
+        let d = align(a, b, false, false, (0, 0), 0, &mut sink, Stop::Never);
         assert_eq!(d, Some(sink.0.len()));
+        if (1..=64).contains(&b.len()) {
+            let mut other = Collect(Vec::new());
+            align(a, b, true, false, (0, 0), 0, &mut other, Stop::Never);
+            assert_eq!(sink.0, other.0, "transposed");
+        }
         sink.0
     }
 
@@ -167,9 +198,10 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
-        /// Every pattern width, against short and long texts (both mask sources).
+        /// Every pattern width, against short and long texts (both mask sources),
+        /// and each side as the pattern.
         #[test]
-        fn walk_matches_the_full_matrix(a in vec(symbol(), 1..=64), b in vec(symbol(), 0..400)) {
+        fn walk_matches_the_full_matrix(a in vec(symbol(), 1..=64), b in vec(symbol(), 1..400)) {
             let want = reference_walk(&a, &b);
             prop_assert_eq!(run(&a, &b), want.clone());
             let a16: Vec<u16> = a.iter().map(|&c| c as u16).collect();
@@ -189,9 +221,16 @@ mod tests {
         let b = vec![2u8; 100_000];
         let flag = std::sync::atomic::AtomicBool::new(true);
         let mut sink = Collect(Vec::new());
-        assert_eq!(
-            align(&a, &b, false, (0, 0), 0, &mut sink, Stop::Flag(&flag)),
-            None
+        let stopped = align(
+            &a,
+            &b,
+            false,
+            false,
+            (0, 0),
+            0,
+            &mut sink,
+            Stop::Flag(&flag),
         );
+        assert_eq!(stopped, None);
     }
 }

@@ -18,9 +18,10 @@
 //! 16 bytes per block of each column kept.
 
 use super::masks::table::BlockTable;
-use super::traceback::{Deltas, Sink, walk, with_columns};
+use super::traceback::{Along, Kept, Sink, walk, with_columns};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
+use std::cell::RefCell;
 
 /// Text units between two looks at the stop flag.
 const STOP_CHECK_COLUMNS: usize = 1 << 12;
@@ -40,10 +41,11 @@ impl Block {
     };
 
     /// Advances to the next column given its match mask and the horizontal
-    /// delta entering the first row (+1, -1 as bits); returns the one leaving the
-    /// last row.
+    /// delta entering the first row (+1, -1 as bits); returns the step's
+    /// horizontal deltas (HP, HN) at the block's rows, unshifted: their top bits
+    /// leave the last row (see [`carry`]).
     #[inline(always)]
-    fn advance(&mut self, eq: u64, (hp_in, hn_in): (u64, u64)) -> (u64, u64) {
+    fn advance(&mut self, eq: u64, (hp_in, hn_in): (u64, u64)) -> [u64; 2] {
         let (vp, vn) = (self.vp, self.vn);
         let x = eq | vn;
         // A -1 entering from above acts as a match in the first row; Xh | VP
@@ -56,8 +58,19 @@ impl Block {
         let hn_s = (hn << 1) | hn_in;
         self.vp = hn_s | !(x | hp_s);
         self.vn = hp_s & x;
-        (hp >> 63, hn >> 63)
+        [hp, hn]
     }
+
+    #[inline(always)]
+    fn words(self) -> [u64; 2] {
+        [self.vp, self.vn]
+    }
+}
+
+/// The horizontal delta leaving a block's last row.
+#[inline(always)]
+fn carry([hp, hn]: [u64; 2]) -> (u64, u64) {
+    (hp >> 63, hn >> 63)
 }
 
 /// The rows (1-based) of each column that a path of cost at most k from
@@ -115,8 +128,9 @@ pub(crate) struct Last {
 }
 
 /// Runs the pattern of `table` over the `n` units of `text` inside `band`,
-/// calling `emit(j, b, block)` with each block `b` of each column `j` as it is
-/// computed; returns the last column, or `None` if `stop` was raised.
+/// calling `emit(j, b, block, h)` with each block `b` of each column `j` as it
+/// is computed, and the step's horizontal deltas `h` there; returns the last
+/// column, or `None` if `stop` was raised.
 ///
 /// Columns go two at a time, the second one block behind the first (as in
 /// [`crate::kernels::myers1999`]), so that their carry chains, the serial part
@@ -127,7 +141,7 @@ pub(crate) fn run_blocks<T: Unit>(
     n: usize,
     band: Band,
     stop: Stop<'_>,
-    mut emit: impl FnMut(usize, usize, Block),
+    mut emit: impl FnMut(usize, usize, Block, [u64; 2]),
 ) -> Option<Last> {
     let mut state = vec![Block::FRESH; table.blocks()];
     let (mut scratch1, mut scratch2) = (vec![0u64; table.blocks()], vec![0u64; table.blocks()]);
@@ -156,8 +170,9 @@ pub(crate) fn run_blocks<T: Unit>(
         let mut carry1 = (1u64, 0u64);
         if j == n {
             for b in lo1..=hi1 {
-                carry1 = state[b].advance(eq1[b], carry1);
-                emit(j, b, state[b]);
+                let h = state[b].advance(eq1[b], carry1);
+                carry1 = carry(h);
+                emit(j, b, state[b], h);
             }
             bottom = bottom + carry1.0 as usize - carry1.1 as usize;
             break;
@@ -171,26 +186,31 @@ pub(crate) fn run_blocks<T: Unit>(
         let st = &mut state[lo1..=hi1];
         let len = st.len();
         let (e1, e2) = (&eq1[lo1..lo1 + len], &eq2[lo1..lo1 + len]);
-        carry1 = st[0].advance(e1[0], carry1);
-        emit(j, lo1, st[0]);
+        let h = st[0].advance(e1[0], carry1);
+        carry1 = carry(h);
+        emit(j, lo1, st[0], h);
         // Blocks up to lo2: column j alone; then both.
         let both = (lo2 - lo1 + 1).min(len);
         for i in 1..both {
-            carry1 = st[i].advance(e1[i], carry1);
-            emit(j, lo1 + i, st[i]);
+            let h = st[i].advance(e1[i], carry1);
+            carry1 = carry(h);
+            emit(j, lo1 + i, st[i], h);
         }
         for i in both..len {
-            carry1 = st[i].advance(e1[i], carry1);
-            emit(j, lo1 + i, st[i]);
-            carry2 = st[i - 1].advance(e2[i - 1], carry2);
-            emit(j + 1, lo1 + i - 1, st[i - 1]);
+            let h = st[i].advance(e1[i], carry1);
+            carry1 = carry(h);
+            emit(j, lo1 + i, st[i], h);
+            let h = st[i - 1].advance(e2[i - 1], carry2);
+            carry2 = carry(h);
+            emit(j + 1, lo1 + i - 1, st[i - 1], h);
         }
         bottom = bottom + carry1.0 as usize - carry1.1 as usize;
         // A block entering with column j + 1 starts from column j's values.
         enter(&mut state, &mut hi, &mut bottom, hi2);
         for b in lo2.max(hi1)..=hi2 {
-            carry2 = state[b].advance(eq2[b], carry2);
-            emit(j + 1, b, state[b]);
+            let h = state[b].advance(eq2[b], carry2);
+            carry2 = carry(h);
+            emit(j + 1, b, state[b], h);
         }
         bottom = bottom + carry2.0 as usize - carry2.1 as usize;
         lo = lo2;
@@ -222,85 +242,78 @@ pub(crate) fn value_at(blocks: &[Block], first: usize, bottom: usize, row: usize
     value
 }
 
-/// Columns of `stride` blocks each, column `j` at `(j - 1)·stride`.
+/// Columns of `stride` blocks each, column `c` at `(c - 1)·stride`.
 struct Stride<'c> {
     columns: &'c [[u64; 2]],
     stride: usize,
 }
 
-impl Stride<'_> {
+impl Kept for Stride<'_> {
     #[inline(always)]
-    fn bit(&self, i: usize, j: usize, which: usize) -> bool {
-        let word = self.columns[(j - 1) * self.stride + (i - 1) / 64][which];
-        (word >> ((i - 1) % 64)) & 1 != 0
+    fn words(&self, row: usize, column: usize) -> Option<[u64; 2]> {
+        Some(self.columns[(column - 1) * self.stride + (row - 1) / 64])
     }
 }
 
-impl Deltas for Stride<'_> {
-    #[inline(always)]
-    fn vp(&self, i: usize, j: usize) -> bool {
-        self.bit(i, j, 0)
-    }
-    #[inline(always)]
-    fn vn(&self, i: usize, j: usize) -> bool {
-        self.bit(i, j, 1)
-    }
-}
-
-/// Banded columns: column `j`'s blocks `first[j - 1]..` at
-/// `start[j - 1]..start[j]`; cells outside read as no delta.
+/// Banded columns: column `c`'s blocks `first[c - 1]..` at
+/// `start[c - 1]..start[c]`; rows outside read as no delta.
 struct Banded<'c> {
     columns: &'c [[u64; 2]],
     first: &'c [u32],
     start: &'c [u32],
 }
 
-impl Banded<'_> {
+impl Kept for Banded<'_> {
     #[inline(always)]
-    fn bit(&self, i: usize, j: usize, which: usize) -> bool {
-        let block = (i - 1) / 64;
-        let first = self.first[j - 1] as usize;
-        let (from, to) = (self.start[j - 1] as usize, self.start[j] as usize);
-        if block < first || block - first >= to - from {
-            return false;
-        }
-        (self.columns[from + block - first][which] >> ((i - 1) % 64)) & 1 != 0
+    fn words(&self, row: usize, column: usize) -> Option<[u64; 2]> {
+        let block = (row - 1) / 64;
+        let first = self.first[column - 1] as usize;
+        let (from, to) = (self.start[column - 1] as usize, self.start[column] as usize);
+        (block >= first && block - first < to - from).then(|| self.columns[from + block - first])
     }
 }
 
-impl Deltas for Banded<'_> {
-    #[inline(always)]
-    fn vp(&self, i: usize, j: usize) -> bool {
-        self.bit(i, j, 0)
-    }
-    #[inline(always)]
-    fn vn(&self, i: usize, j: usize) -> bool {
-        self.bit(i, j, 1)
-    }
+thread_local! {
+    /// A Latin-1 pattern's masks for up to 8 blocks, kept zeroed between uses:
+    /// clearing the entries a pattern set is cheaper than zeroing 2 KiB per block.
+    static LATIN1: RefCell<[[u64; 8]; 256]> = const { RefCell::new([[0; 8]; 256]) };
 }
 
 /// Every block of every column for a pattern of `N` blocks (unrolled), into
-/// `columns`; returns `D[m][n]`.
-fn record_unrolled<const N: usize, P: Unit, T: Unit>(
+/// `columns`: the vertical deltas, or the horizontal ones if `HORIZONTAL`;
+/// returns `D[m][n]`.
+fn record_unrolled<const N: usize, P: Unit, T: Unit, const HORIZONTAL: bool>(
     pattern: &[P],
     text: &[T],
     columns: &mut Vec<[u64; 2]>,
     stop: Stop<'_>,
 ) -> Option<usize> {
-    if P::as_bytes(pattern).is_some() {
-        // A Latin-1 pattern: masks in a plain 256 × N array (as `myers1999_fixed`).
-        let mut table = [[0u64; N]; 256];
-        for (i, &c) in pattern.iter().enumerate() {
-            let c: u32 = c.into();
-            table[c as usize & 255][i / 64] |= 1 << (i % 64);
-        }
-        return run_unrolled::<N, T>(pattern.len(), text, columns, stop, |c| {
-            if c < 256 { table[c as usize] } else { [0; N] }
+    let m = pattern.len();
+    if let Some(bytes) = P::as_bytes(pattern) {
+        let mut run = |table: &mut [[u64; 8]; 256]| {
+            for (i, &c) in bytes.iter().enumerate() {
+                table[usize::from(c)][i / 64] |= 1 << (i % 64);
+            }
+            let d = run_unrolled::<N, T, HORIZONTAL>(m, text, columns, stop, |c| {
+                let mut row = [0u64; N];
+                if c < 256 {
+                    row.copy_from_slice(&table[c as usize][..N]);
+                }
+                row
+            });
+            for &c in bytes {
+                table[usize::from(c)] = [0; 8];
+            }
+            d
+        };
+        return LATIN1.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut table) => run(&mut table),
+            Err(_) => run(&mut Box::new([[0; 8]; 256])),
         });
     }
     let table = BlockTable::new(pattern);
     let mut scratch = [0u64; N];
-    run_unrolled::<N, T>(pattern.len(), text, columns, stop, |c| {
+    run_unrolled::<N, T, HORIZONTAL>(m, text, columns, stop, |c| {
         let mut row = [0u64; N];
         row.copy_from_slice(table.row(c, &mut scratch));
         row
@@ -308,7 +321,7 @@ fn record_unrolled<const N: usize, P: Unit, T: Unit>(
 }
 
 #[inline(always)]
-fn run_unrolled<const N: usize, T: Unit>(
+fn run_unrolled<const N: usize, T: Unit, const HORIZONTAL: bool>(
     m: usize,
     text: &[T],
     columns: &mut Vec<[u64; 2]>,
@@ -327,19 +340,22 @@ fn run_unrolled<const N: usize, T: Unit>(
         for &c in chunk {
             let eqs = row(c.into());
             // Row 0 grows by 1 per column: +1 enters the first block from above.
-            let mut carry = (1u64, 0u64);
-            for (block, &eq) in blocks.iter_mut().zip(&eqs) {
-                carry = block.advance(eq, carry);
+            let mut carry_in = (1u64, 0u64);
+            let mut kept = [[0u64; 2]; N];
+            for ((block, &eq), kept) in blocks.iter_mut().zip(&eqs).zip(&mut kept) {
+                let h = block.advance(eq, carry_in);
+                carry_in = carry(h);
+                *kept = if HORIZONTAL { h } else { block.words() };
             }
-            bottom = bottom + carry.0 as usize - carry.1 as usize;
-            columns.extend(blocks.iter().map(|b| [b.vp, b.vn]));
+            bottom = bottom + carry_in.0 as usize - carry_in.1 as usize;
+            columns.extend_from_slice(&kept);
         }
     }
     Some(value_at(&blocks, 0, bottom, m))
 }
 
 /// Every block of every column of `pattern` (`table`), any number of blocks.
-fn record_all<T: Unit>(
+fn record_all<T: Unit, const HORIZONTAL: bool>(
     table: &BlockTable,
     m: usize,
     text: &[T],
@@ -350,9 +366,16 @@ fn record_all<T: Unit>(
     columns.clear();
     columns.resize(stride * n, [0; 2]);
     let band = Band::new(m, n, None);
-    let last = run_blocks(table, text.iter().copied(), n, band, stop, |j, b, block| {
-        columns[(j - 1) * stride + b] = [block.vp, block.vn];
-    })?;
+    let last = run_blocks(
+        table,
+        text.iter().copied(),
+        n,
+        band,
+        stop,
+        |j, b, block, h| {
+            columns[(j - 1) * stride + b] = if HORIZONTAL { h } else { block.words() };
+        },
+    )?;
     Some(value_at(&last.blocks, last.first, last.bottom, m))
 }
 
@@ -363,7 +386,7 @@ struct BandColumns {
     start: Vec<u32>,
 }
 
-fn record_band<T: Unit>(
+fn record_band<T: Unit, const HORIZONTAL: bool>(
     table: &BlockTable,
     m: usize,
     text: &[T],
@@ -383,9 +406,17 @@ fn record_band<T: Unit>(
         start.push(total as u32);
     }
     let mut columns = vec![[0u64; 2]; total];
-    run_blocks(table, text.iter().copied(), n, band, stop, |j, b, block| {
-        columns[start[j - 1] as usize + b - first[j - 1] as usize] = [block.vp, block.vn];
-    })?;
+    run_blocks(
+        table,
+        text.iter().copied(),
+        n,
+        band,
+        stop,
+        |j, b, block, h| {
+            columns[start[j - 1] as usize + b - first[j - 1] as usize] =
+                if HORIZONTAL { h } else { block.words() };
+        },
+    )?;
     Some(BandColumns {
         columns,
         first,
@@ -393,41 +424,63 @@ fn record_band<T: Unit>(
     })
 }
 
-/// The alignment of `a` (over 64 units) and `b` (not empty) into `sink`,
-/// operations numbered from `first` and positions shifted by `offsets`. With
-/// `known`, their distance, only its band is recorded where that saves blocks;
-/// without, the sink is told the count first. Returns the distance, or `None`
-/// if `stop` was raised.
+/// The alignment of `a` and `b` (the pattern, over 64 units: `b` if
+/// `transposed`, else `a`) into `sink`, operations numbered from `first` and
+/// positions shifted by `offsets`. With `known`, their distance, only its band
+/// is recorded where that saves blocks; without, the sink is told the count
+/// first. Returns the distance, or `None` if `stop` was raised.
+#[allow(clippy::too_many_arguments)] // one piece of an alignment and where it goes
 pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
     a: &[A],
     b: &[B],
+    transposed: bool,
     known: Option<usize>,
     offsets: (usize, usize),
     first: usize,
     sink: &mut S,
     stop: Stop<'_>,
 ) -> Option<usize> {
-    let (m, n) = (a.len(), b.len());
-    debug_assert!(m > 64 && n > 0);
+    if transposed {
+        align_as::<A, B, B, A, S, true>(a, b, b, a, known, offsets, first, sink, stop)
+    } else {
+        align_as::<A, B, A, B, S, false>(a, b, a, b, known, offsets, first, sink, stop)
+    }
+}
+
+/// [`align`] with the kernel's `pattern` and `text` (`b` and `a` if `T`).
+#[allow(clippy::too_many_arguments)]
+fn align_as<A: Unit, B: Unit, P: Unit, X: Unit, S: Sink, const T: bool>(
+    a: &[A],
+    b: &[B],
+    pattern: &[P],
+    text: &[X],
+    known: Option<usize>,
+    offsets: (usize, usize),
+    first: usize,
+    sink: &mut S,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let m = pattern.len();
+    debug_assert!(m > 64 && !text.is_empty());
     let blocks = m.div_ceil(64);
     if let Some(d) = known.filter(|&d| (d + 1).div_ceil(64) + 1 < blocks) {
-        let table = BlockTable::new(a);
-        let band = record_band(&table, m, b, d, stop)?;
+        let table = BlockTable::new(pattern);
+        let band = record_band::<X, T>(&table, m, text, d, stop)?;
         drop(table);
-        let deltas = Banded {
+        let kept = Banded {
             columns: &band.columns,
             first: &band.first,
             start: &band.start,
         };
-        walk(a, b, &deltas, offsets, first + d, sink);
+        walk(a, b, &Along::<_, T>(kept), offsets, first + d, sink);
         return Some(d);
     }
     with_columns(|columns| {
         macro_rules! unrolled {
             ($($n:literal)*) => {
                 match blocks {
-                    $($n => record_unrolled::<$n, A, B>(a, b, columns, stop),)*
-                    _ => record_all(&BlockTable::new(a), m, b, columns, stop),
+                    $($n => record_unrolled::<$n, P, X, T>(pattern, text, columns, stop),)*
+                    _ => record_all::<X, T>(&BlockTable::new(pattern), m, text, columns, stop),
                 }
             };
         }
@@ -436,11 +489,11 @@ pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
         if known.is_none() {
             sink.reserve(d);
         }
-        let deltas = Stride {
+        let kept = Stride {
             columns,
             stride: blocks,
         };
-        walk(a, b, &deltas, offsets, first + d, sink);
+        walk(a, b, &Along::<_, T>(kept), offsets, first + d, sink);
         Some(d)
     })
 }
@@ -459,8 +512,16 @@ mod tests {
         if let Some(k) = known {
             sink.reserve(k);
         }
-        let d = align(a, b, known, (0, 0), 0, &mut sink, Stop::Never);
+        let d = align(a, b, false, known, (0, 0), 0, &mut sink, Stop::Never);
         assert_eq!(d, Some(sink.0.len()));
+        if b.len() > 64 {
+            let mut other = Collect(Vec::new());
+            if let Some(k) = known {
+                other.reserve(k);
+            }
+            align(a, b, true, known, (0, 0), 0, &mut other, Stop::Never);
+            assert_eq!(sink.0, other.0, "transposed");
+        }
         sink.0
     }
 
@@ -475,7 +536,7 @@ mod tests {
         #[test]
         fn unbanded_walk_matches_the_full_matrix(
             a in vec(symbol(), 65..700),
-            b in vec(symbol(), 1..300),
+            b in vec(symbol(), 1..600),
         ) {
             prop_assert_eq!(run(&a, &b, None), reference_walk(&a, &b));
             let a8: Vec<u32> = a.iter().map(|&c| c & 0xFF).collect();

@@ -75,12 +75,55 @@ pub(crate) trait Sink {
     fn put(&mut self, index: usize, kind: EditKind, src: usize, dest: usize);
 }
 
-/// A recorded matrix: the vertical deltas at row `i` (1..=m) of column `j` (1..=n).
+/// A recorded matrix: the deltas `D[i][j] - D[i - 1][j]` along `a`, at
+/// `1 <= i <= m`, `1 <= j <= n`.
+///
+/// A kernel that ran `a` as the pattern over the text `b` kept them as the
+/// vertical deltas (VP, VN) of column j at row i; one that ran `b` over `a`
+/// (cheaper when `b` is the shorter side) as the horizontal deltas (HP, HN) of
+/// its column i at row j, before they are shifted into the next column.
 pub(crate) trait Deltas {
     /// `D[i][j] = D[i - 1][j] + 1`.
     fn vp(&self, i: usize, j: usize) -> bool;
     /// `D[i][j] = D[i - 1][j] - 1`.
     fn vn(&self, i: usize, j: usize) -> bool;
+}
+
+/// Kept deltas looked up by the kernel's own coordinates: `(row, column)` of
+/// its pattern and text; `TRANSPOSED` when the pattern was `b`.
+pub(crate) trait Kept {
+    /// The +1 and -1 bits of the kept word holding row `row` of column `column`.
+    fn words(&self, row: usize, column: usize) -> Option<[u64; 2]>;
+}
+
+/// [`Deltas`] over a [`Kept`] recording, `TRANSPOSED` if `b` was the pattern.
+pub(crate) struct Along<K, const TRANSPOSED: bool>(pub(crate) K);
+
+impl<K: Kept, const TRANSPOSED: bool> Along<K, TRANSPOSED> {
+    #[inline(always)]
+    fn bit(&self, i: usize, j: usize, which: usize) -> bool {
+        let (row, column) = if TRANSPOSED { (j, i) } else { (i, j) };
+        self.0
+            .words(row, column)
+            .is_some_and(|w| (w[which] >> ((row - 1) % 64)) & 1 != 0)
+    }
+}
+
+impl<K: Kept, const TRANSPOSED: bool> Deltas for Along<K, TRANSPOSED> {
+    #[inline(always)]
+    fn vp(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 0)
+    }
+    #[inline(always)]
+    fn vn(&self, i: usize, j: usize) -> bool {
+        self.bit(i, j, 1)
+    }
+}
+
+/// Whether running `b` (`n` units) as the pattern over `a` (`m`) takes fewer
+/// word steps than the other way round.
+pub(crate) fn transpose(m: usize, n: usize) -> bool {
+    n.div_ceil(64) * m < m.div_ceil(64) * n
 }
 
 /// A matrix with no cells (one side empty).

@@ -28,7 +28,7 @@ pub(super) fn finish<T>(result: Result<T, Error>, interrupt: Option<PyErr>) -> P
 
 fn to_py(e: &Error) -> PyErr {
     match e {
-        Error::InvalidThreadCount { .. } | Error::TooLong { .. } => {
+        Error::InvalidThreadCount { .. } | Error::TooLong { .. } | Error::Lengths { .. } => {
             PyValueError::new_err(e.to_string())
         }
         Error::Cancelled | Error::ThreadPool(_) => PyRuntimeError::new_err(e.to_string()),

@@ -125,7 +125,7 @@ unsafe fn str_len(name: &str, i: usize, item: &Borrowed<'_, '_, PyAny>) -> PyRes
 /// A tuple of str (checked, and made ready, by [`str_tuple`]) read without the
 /// GIL: no `Vec` of 20,000 borrowed slices to build per call, which measured a
 /// third of the cost of a `nearest` call over W1-like choices.
-struct StrTuple<'a> {
+pub(super) struct StrTuple<'a> {
     tuple: *mut ffi::PyObject,
     len: usize,
     /// Each string's length, read while checking it: one sequential array
@@ -198,7 +198,7 @@ impl Strings for StrTuple<'_> {
 
 /// The strings of a `nearest` or `levenshtein_matrix` argument: Python str
 /// read in place, or an Arrow string column decoded once.
-enum Texts<'a> {
+pub(super) enum Texts<'a> {
     Python(StrTuple<'a>),
     Arrow(ArrowStrings),
 }
@@ -237,7 +237,7 @@ impl Strings for Texts<'_> {
 
 /// Reads argument `name`: an Arrow string column, else a list or iterable of
 /// str, whose tuple `held` keeps alive.
-fn texts<'a, 'py>(
+pub(super) fn texts<'a, 'py>(
     name: &str,
     obj: &Bound<'py, PyAny>,
     held: &'a mut Option<Bound<'py, PyTuple>>,

@@ -8,7 +8,9 @@
 //! - `graphemes`: UAX #29 extended grapheme clusters turned into integer ids.
 //! - `strings`: the [`Strings`](strings::Strings) trait over a collection of strings
 //!   (a Python list, an Arrow column) and its once-per-job preparation.
+//! - `words`: whitespace as Python sees it, and the words of two strings as ids.
 
 pub(crate) mod graphemes;
 pub(crate) mod strings;
 pub(crate) mod units;
+pub(crate) mod words;
