@@ -204,7 +204,7 @@ impl Column {
                 values: (0..=m as u32).collect(),
             });
         }
-        let last = run_blocks(table, text, n, band, stop, |_, _, _, _| {})?;
+        let last = run_blocks::<_, false>(table, text, n, band, stop, |_, _, _, _| {})?;
         let first_row = if last.first == 0 {
             0
         } else {

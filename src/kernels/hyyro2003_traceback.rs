@@ -15,7 +15,7 @@
 
 use super::masks::PeqSink;
 use super::masks::table::WordTable;
-use super::traceback::{Along, Kept, Sink, walk, with_columns};
+use super::traceback::{EditKind, Empty, Sink, walk, with_columns};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
 
@@ -27,14 +27,50 @@ const STOP_CHECK_COLUMNS: usize = 1 << 14;
 #[cfg(target_arch = "x86_64")]
 const LONG_TEXT: usize = 256;
 
-/// The kept words of text unit `c` at `c - 1`.
-struct Columns<'c>(&'c [[u64; 2]]);
-
-impl Kept for Columns<'_> {
-    #[inline(always)]
-    fn words(&self, _row: usize, column: usize) -> Option<[u64; 2]> {
-        Some(self.0[column - 1])
+/// [`crate::kernels::traceback::walk`] over one word per column, kept by
+/// [`record`]: text unit `c`'s words at `columns[c - 1]`, the pattern `b` if
+/// `TRANSPOSED` (then a step's two tests read the same column).
+#[inline(always)]
+fn walk_words<A: Unit, B: Unit, S: Sink, const TRANSPOSED: bool>(
+    a: &[A],
+    b: &[B],
+    columns: &[[u64; 2]],
+    (off_a, off_b): (usize, usize),
+    end: usize,
+    sink: &mut S,
+) {
+    let (mut i, mut j) = (a.len(), b.len());
+    let mut index = end;
+    while i > 0 && j > 0 {
+        // D[i][j] - D[i-1][j] = +1, and D[i][j-1] - D[i-1][j-1] = -1.
+        let (plus, minus) = if TRANSPOSED {
+            let [hp, hn] = columns[i - 1];
+            ((hp >> (j - 1)) & 1 != 0, j > 1 && (hn >> (j - 2)) & 1 != 0)
+        } else {
+            let bit = 1u64 << (i - 1);
+            (
+                columns[j - 1][0] & bit != 0,
+                j > 1 && columns[j - 2][1] & bit != 0,
+            )
+        };
+        if plus {
+            i -= 1;
+            index -= 1;
+            sink.put(index, EditKind::Delete, off_a + i, off_b + j);
+        } else if minus {
+            j -= 1;
+            index -= 1;
+            sink.put(index, EditKind::Insert, off_a + i, off_b + j);
+        } else {
+            i -= 1;
+            j -= 1;
+            if a[i].into() != b[j].into() {
+                index -= 1;
+                sink.put(index, EditKind::Replace, off_a + i, off_b + j);
+            }
+        }
     }
+    walk(&a[..i], &b[..j], &Empty, (off_a, off_b), index, sink);
 }
 
 /// The kernel as a [`PeqSink`]: steps `text` through the pattern, keeping each
@@ -51,8 +87,6 @@ impl<T: Unit, const HORIZONTAL: bool> PeqSink for Record<'_, '_, '_, T, HORIZONT
 
     #[inline(always)]
     fn consume(self, m: usize, peq: impl Fn(u32) -> u64) -> Option<usize> {
-        let last = 1u64 << (m - 1);
-        let mut score = m;
         let (mut vp, mut vn) = (u64::MAX, 0u64);
         self.columns.clear();
         self.columns.reserve(self.text.len());
@@ -68,8 +102,6 @@ impl<T: Unit, const HORIZONTAL: bool> PeqSink for Record<'_, '_, '_, T, HORIZONT
                 let s = (eq & vp).wrapping_add(vp);
                 let not_hp = (s | eq | vp) & !vn;
                 let hn = vp & (!s | eq);
-                score += usize::from(!not_hp & last != 0);
-                score -= usize::from(hn & last != 0);
                 let kept = [!not_hp, hn];
                 // Row 0 grows by 1 per column: a +1 enters HP from above.
                 let not_hp = not_hp << 1;
@@ -78,7 +110,10 @@ impl<T: Unit, const HORIZONTAL: bool> PeqSink for Record<'_, '_, '_, T, HORIZONT
                 if HORIZONTAL { kept } else { [vp, vn] }
             }));
         }
-        Some(score)
+        // D[m][n] = D[0][n] + the vertical deltas of the last column's m rows.
+        let rows = u64::MAX >> (64 - m);
+        let n = self.text.len();
+        Some(n + (vp & rows).count_ones() as usize - (vn & rows).count_ones() as usize)
     }
 }
 
@@ -148,23 +183,9 @@ pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
         }
         let end = first + d;
         if transposed {
-            walk(
-                a,
-                b,
-                &Along::<_, true>(Columns(columns)),
-                offsets,
-                end,
-                sink,
-            );
+            walk_words::<A, B, S, true>(a, b, columns, offsets, end, sink);
         } else {
-            walk(
-                a,
-                b,
-                &Along::<_, false>(Columns(columns)),
-                offsets,
-                end,
-                sink,
-            );
+            walk_words::<A, B, S, false>(a, b, columns, offsets, end, sink);
         }
         Some(d)
     })
@@ -192,8 +213,6 @@ mod tests {
         }
         sink.0
     }
-
-    use crate::kernels::traceback::EditKind;
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]

@@ -24,6 +24,23 @@ use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
 
+/// `value` as a new Python object that the cycle collector does not track: it
+/// holds no reference to a Python object, so it cannot be part of a cycle, and
+/// tracking it made the collections of a loop of short calls cost about a
+/// fifth of the loop.
+pub(super) fn untracked<T>(py: Python<'_>, value: T) -> PyResult<Bound<'_, T>>
+where
+    T: pyo3::PyClass,
+    PyClassInitializer<T>: From<T>,
+{
+    let object = Bound::new(py, value)?;
+    // SAFETY: a live object of a GC type (every pyclass is one); untracking is
+    // allowed for objects that reference no other, and PyO3's dealloc untracks
+    // only what is tracked.
+    unsafe { ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+    Ok(object)
+}
+
 /// Items in memory from `PyMem_Malloc` (pymalloc serves up to 512 bytes), or a
 /// vector when there are more.
 pub(super) struct Items<T: Copy> {
@@ -234,14 +251,14 @@ fn new_opcodes(
 /// strings and Ctrl-C interrupts them.
 #[pyfunction]
 #[pyo3(signature = (s1, s2, *, grapheme_segmentation = false))]
-pub(super) fn editops(
-    py: Python<'_>,
-    s1: &Bound<'_, PyAny>,
-    s2: &Bound<'_, PyAny>,
+pub(super) fn editops<'py>(
+    py: Python<'py>,
+    s1: &Bound<'py, PyAny>,
+    s2: &Bound<'py, PyAny>,
     grapheme_segmentation: bool,
-) -> PyResult<Editops> {
+) -> PyResult<Bound<'py, Editops>> {
     compute(py, s1, s2, grapheme_segmentation, |ops, lengths| {
-        new_editops(py, ops, lengths, grapheme_segmentation)
+        untracked(py, new_editops(py, ops, lengths, grapheme_segmentation)?)
     })
 }
 
@@ -254,14 +271,14 @@ pub(super) fn editops(
 /// those of rapidfuzz's Levenshtein.opcodes. Arguments as for editops.
 #[pyfunction]
 #[pyo3(signature = (s1, s2, *, grapheme_segmentation = false))]
-pub(super) fn opcodes(
-    py: Python<'_>,
-    s1: &Bound<'_, PyAny>,
-    s2: &Bound<'_, PyAny>,
+pub(super) fn opcodes<'py>(
+    py: Python<'py>,
+    s1: &Bound<'py, PyAny>,
+    s2: &Bound<'py, PyAny>,
     grapheme_segmentation: bool,
-) -> PyResult<Opcodes> {
+) -> PyResult<Bound<'py, Opcodes>> {
     compute(py, s1, s2, grapheme_segmentation, |ops, lengths| {
-        new_opcodes(py, ops, lengths, grapheme_segmentation)
+        untracked(py, new_opcodes(py, ops, lengths, grapheme_segmentation)?)
     })
 }
 
@@ -502,7 +519,7 @@ impl Editops {
             Key::Index(i) => Ok(editop_tuple(py, ops[i])?.into_any()),
             Key::Slice(picked) => {
                 let sliced = self.with_ops(py, picked.into_iter().map(|i| ops[i]).collect())?;
-                Ok(Bound::new(py, sliced)?.into_any())
+                Ok(untracked(py, sliced)?.into_any())
             }
         }
     }
@@ -550,9 +567,12 @@ impl Editops {
     }
 
     /// The same alignment as Opcodes, with "equal" blocks between the operations.
-    fn as_opcodes(&self, py: Python<'_>) -> PyResult<Opcodes> {
+    fn as_opcodes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
         let lengths = (self.src_len, self.dest_len);
-        new_opcodes(py, self.ops.as_slice(), lengths, self.graphemes)
+        untracked(
+            py,
+            new_opcodes(py, self.ops.as_slice(), lengths, self.graphemes)?,
+        )
     }
 
     /// Itself (for code that takes Editops or Opcodes).
@@ -566,14 +586,15 @@ impl Editops {
     }
 
     /// The operations that turn s2 back into s1.
-    fn inverse(&self, py: Python<'_>) -> PyResult<Editops> {
+    fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
         let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
-        Ok(Editops {
+        let inverse = Editops {
             ops: Items::take(py, ops)?,
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
-        })
+        };
+        untracked(py, inverse)
     }
 
     /// s1 with the operations applied: s2 when they are all of editops(s1, s2).
@@ -682,7 +703,7 @@ impl Opcodes {
                     dest_len: self.dest_len,
                     graphemes: self.graphemes,
                 };
-                Ok(Bound::new(py, sliced)?.into_any())
+                Ok(untracked(py, sliced)?.into_any())
             }
         }
     }
@@ -730,15 +751,16 @@ impl Opcodes {
     }
 
     /// The same alignment as Editops, one operation per unit of each block but "equal".
-    fn as_editops(&self, py: Python<'_>) -> PyResult<Editops> {
+    fn as_editops<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
         let mut ops = Vec::new();
         crate::opcode_units(self.ops.as_slice(), |op| ops.push(op));
-        Ok(Editops {
+        let editops = Editops {
             ops: Items::take(py, ops)?,
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
-        })
+        };
+        untracked(py, editops)
     }
 
     /// Itself (for code that takes Editops or Opcodes).
@@ -752,14 +774,15 @@ impl Opcodes {
     }
 
     /// The blocks that turn s2 back into s1.
-    fn inverse(&self, py: Python<'_>) -> PyResult<Opcodes> {
+    fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
         let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
-        Ok(Opcodes {
+        let inverse = Opcodes {
             ops: Items::take(py, ops)?,
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
-        })
+        };
+        untracked(py, inverse)
     }
 
     /// The "equal" blocks of s1 and the "replace" and "insert" blocks of s2, in
@@ -888,7 +911,7 @@ where
             // full path, which computes again.
             let quick = catch_unwind(AssertUnwindSafe(|| {
                 with_short(a, b, graphemes, |ops, lengths| {
-                    Bound::new(py, make(py, ops, lengths, graphemes)?)
+                    untracked(py, make(py, ops, lengths, graphemes)?)
                 })
             }));
             if let Ok(Ok(object)) = quick {

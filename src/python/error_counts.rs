@@ -2,6 +2,7 @@
 //! classes (`ErrorCounts`, and `PairCounts`, the per-pair columns, which export
 //! the Arrow PyCapsule interface and convert to NumPy).
 
+use super::alignment::untracked;
 use super::args;
 use super::errors;
 use super::many::texts;
@@ -46,13 +47,13 @@ fn tokens(unit: &str) -> PyResult<Tokens> {
 /// or an unknown unit.
 #[pyfunction]
 #[pyo3(signature = (references, hypotheses, *, unit = "word", num_threads = None))]
-pub(super) fn error_counts(
-    py: Python<'_>,
-    references: &Bound<'_, PyAny>,
-    hypotheses: &Bound<'_, PyAny>,
+pub(super) fn error_counts<'py>(
+    py: Python<'py>,
+    references: &Bound<'py, PyAny>,
+    hypotheses: &Bound<'py, PyAny>,
     unit: &str,
-    num_threads: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ErrorCounts> {
+    num_threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, ErrorCounts>> {
     let tokens = tokens(unit)?;
     let threads = args::num_threads(num_threads)?;
     let (one_r, one_h) = (one(references)?, one(hypotheses)?);
@@ -73,9 +74,10 @@ pub(super) fn error_counts(
             errors::poll_signals(&mut interrupt)
         })
     });
-    Ok(ErrorCounts {
+    let counts = ErrorCounts {
         inner: errors::finish(result, interrupt)?,
-    })
+    };
+    untracked(py, counts)
 }
 
 /// Corpus error counts: hits, substitutions, deletions and insertions, the

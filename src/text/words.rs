@@ -12,24 +12,29 @@
 
 use crate::text::units::{Unit, Units};
 
+/// `str.isspace()` for the code points below 256.
+static LATIN1_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = matches!(c, 0x09..=0x0D | 0x1C..=0x20 | 0x85 | 0xA0);
+        c += 1;
+    }
+    table
+};
+
 /// `str.isspace()` for one code point.
 #[inline]
 #[must_use]
 pub fn is_space(c: u32) -> bool {
-    matches!(
-        c,
-        0x09..=0x0D
-            | 0x1C..=0x20
-            | 0x85
-            | 0xA0
-            | 0x1680
-            | 0x2000..=0x200A
-            | 0x2028
-            | 0x2029
-            | 0x202F
-            | 0x205F
-            | 0x3000
-    )
+    if c < 256 {
+        return LATIN1_SPACE[c as usize];
+    }
+    c >= 0x1680
+        && matches!(
+            c,
+            0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
+        )
 }
 
 /// `s` without the whitespace at either end (`str.strip()`).
@@ -44,105 +49,145 @@ pub fn strip(s: Units<'_>) -> Units<'_> {
     s.slice(start, end)
 }
 
-/// Appends the spans `(start, end)` of the words of `s` (`str.split()`).
-fn split<U: Unit>(s: &[U], spans: &mut Vec<(u32, u32)>) {
-    let mut start = None;
-    for (i, &c) in s.iter().enumerate() {
-        match (is_space(c.into()), start) {
-            (true, Some(from)) => {
-                spans.push((from, i as u32));
-                start = None;
-            }
-            (false, None) => start = Some(i as u32),
-            _ => {}
-        }
-    }
-    if let Some(from) = start {
-        spans.push((from, s.len() as u32));
-    }
-}
-
-#[inline]
-fn hash<U: Unit>(word: &[U]) -> u64 {
-    // FxHash's step: words are short, and the table only needs a spread.
-    word.iter().fold(0u64, |h, &c| {
-        (h.rotate_left(5) ^ u64::from(c.into())).wrapping_mul(0x517c_c1b7_2722_0a95)
-    })
+/// FxHash's step: words are short, and the table only needs a spread.
+#[inline(always)]
+fn step(h: u64, c: u32) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 fn same<A: Unit, B: Unit>(x: &[A], y: &[B]) -> bool {
     x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| p.into() == q.into())
 }
 
+/// One word's first occurrence: its string (0 or 1), its span and its hash.
+#[derive(Clone, Copy)]
+struct First {
+    side: u32,
+    start: u32,
+    end: u32,
+    hash: u64,
+}
+
 /// Buffers for interning pairs, reused from pair to pair.
 #[derive(Default)]
 pub struct Words {
-    spans: [Vec<(u32, u32)>; 2],
     ids: [Vec<u32>; 2],
-    /// Open addressing: 0 for empty, else 1 + an index into `first`.
-    slots: Vec<u32>,
-    /// Each id's first occurrence: which string, its span and its hash.
-    first: Vec<(usize, (u32, u32), u64)>,
+    /// Open addressing: `(stamp, id)`, a slot being empty unless its stamp is
+    /// the current pair's, so that no pair clears the table.
+    slots: Vec<(u32, u32)>,
+    stamp: u32,
+    first: Vec<First>,
 }
 
+/// A table never shrinks below this many slots.
+const MIN_SLOTS: usize = 256;
+
 impl Words {
-    /// The words of `a` and of `b` as ids, equal words (same code points)
-    /// getting equal ids.
+    /// The words of `a` and of `b` (split as `str.split()` splits) as ids, equal
+    /// words (same code points) getting equal ids.
     pub fn intern(&mut self, a: Units<'_>, b: Units<'_>) -> (&[u32], &[u32]) {
         crate::with_slices!(a, b, |x, y| self.intern_slices(x, y));
         (&self.ids[0], &self.ids[1])
     }
 
     fn intern_slices<A: Unit, B: Unit>(&mut self, a: &[A], b: &[B]) {
-        for (spans, ids) in self.spans.iter_mut().zip(&mut self.ids) {
-            spans.clear();
-            ids.clear();
-        }
-        split(a, &mut self.spans[0]);
-        split(b, &mut self.spans[1]);
-        let words = self.spans[0].len() + self.spans[1].len();
-        let size = (2 * words).next_power_of_two().max(16);
-        self.slots.clear();
-        self.slots.resize(size, 0);
+        self.ids[0].clear();
+        self.ids[1].clear();
         self.first.clear();
-        let mask = size - 1;
-        for side in 0..2 {
-            for k in 0..self.spans[side].len() {
-                let span = self.spans[side][k];
-                let word = word_of(a, b, side, span);
-                let h = word.hash();
-                let mut slot = (h as usize) & mask;
-                let id = loop {
-                    match self.slots[slot] {
-                        0 => {
-                            let id = self.first.len() as u32;
-                            self.first.push((side, span, h));
-                            self.slots[slot] = id + 1;
-                            break id;
-                        }
-                        taken => {
-                            let (other_side, other_span, other_hash) =
-                                self.first[(taken - 1) as usize];
-                            if other_hash == h && word.same(&word_of(a, b, other_side, other_span))
-                            {
-                                break taken - 1;
-                            }
-                            slot = (slot + 1) & mask;
-                        }
+        // At most one word per two units (and one more), at most half full.
+        let words = a.len().div_ceil(2) + b.len().div_ceil(2);
+        let size = (2 * words).next_power_of_two().max(MIN_SLOTS);
+        if self.slots.len() < size || self.slots.len() > 8 * size.max(1 << 14) {
+            self.slots = vec![(0, 0); size];
+            self.stamp = 0;
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.fill((0, 0));
+            self.stamp = 1;
+        }
+        self.scan(a, b, 0);
+        self.scan(a, b, 1);
+    }
+
+    /// Splits string `side` (`a` or `b`) and interns its words in one pass.
+    fn scan<A: Unit, B: Unit>(&mut self, a: &[A], b: &[B], side: u32) {
+        macro_rules! words_of {
+            ($s:expr) => {{
+                let s = $s;
+                let n = s.len();
+                let mut i = 0;
+                loop {
+                    while i < n && is_space(s[i].into()) {
+                        i += 1;
                     }
-                };
-                self.ids[side].push(id);
-            }
+                    if i == n {
+                        break;
+                    }
+                    let start = i;
+                    let mut h = 0u64;
+                    while i < n {
+                        let c: u32 = s[i].into();
+                        if is_space(c) {
+                            break;
+                        }
+                        h = step(h, c);
+                        i += 1;
+                    }
+                    let id = self.id(a, b, side, start as u32, i as u32, h);
+                    self.ids[side as usize].push(id);
+                }
+            }};
+        }
+        if side == 0 {
+            words_of!(a);
+        } else {
+            words_of!(b);
         }
     }
-}
 
-/// Word `span` of `a` (side 0) or `b` (side 1).
-fn word_of<'s, A, B>(a: &'s [A], b: &'s [B], side: usize, (s, e): (u32, u32)) -> Either<'s, A, B> {
-    if side == 0 {
-        Either::A(&a[s as usize..e as usize])
-    } else {
-        Either::B(&b[s as usize..e as usize])
+    /// The id of word `start..end` of string `side`, whose hash is `hash`.
+    #[inline]
+    fn id<A: Unit, B: Unit>(
+        &mut self,
+        a: &[A],
+        b: &[B],
+        side: u32,
+        start: u32,
+        end: u32,
+        hash: u64,
+    ) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut slot = (hash as usize) & mask;
+        loop {
+            let (stamp, id) = self.slots[slot];
+            if stamp != self.stamp {
+                let id = self.first.len() as u32;
+                self.first.push(First {
+                    side,
+                    start,
+                    end,
+                    hash,
+                });
+                self.slots[slot] = (self.stamp, id);
+                return id;
+            }
+            let other = self.first[id as usize];
+            if other.hash == hash {
+                let word = |side: u32, start: u32, end: u32| {
+                    let range = start as usize..end as usize;
+                    if side == 0 {
+                        Either::A(&a[range])
+                    } else {
+                        Either::B(&b[range])
+                    }
+                };
+                if word(side, start, end).same(&word(other.side, other.start, other.end)) {
+                    return id;
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 }
 
@@ -153,13 +198,6 @@ enum Either<'s, A, B> {
 }
 
 impl<A: Unit, B: Unit> Either<'_, A, B> {
-    fn hash(&self) -> u64 {
-        match self {
-            Either::A(w) => hash(w),
-            Either::B(w) => hash(w),
-        }
-    }
-
     fn same(&self, other: &Self) -> bool {
         match (self, other) {
             (Either::A(x), Either::A(y)) => same(x, y),
@@ -190,9 +228,33 @@ mod tests {
         let s = code_points("\u{3000} the\u{a0}cat\t\x1c sat \n");
         assert_eq!(strip(Units::U32(&s)), Units::U32(&s[2..s.len() - 2]));
         assert_eq!(strip(Units::U8(b" \t ")), Units::U8(b""));
-        let mut spans = Vec::new();
-        split(&s, &mut spans);
+        let mut words = Words::default();
+        let (ids, none) = words.intern(Units::U32(&s), Units::U8(b""));
+        assert_eq!((ids, none), (&[0, 1, 2][..], &[][..]));
+        assert_eq!(words.first.len(), 3);
+        let spans: Vec<_> = words.first.iter().map(|f| (f.start, f.end)).collect();
         assert_eq!(spans, [(2, 5), (6, 9), (12, 15)]);
+    }
+
+    #[test]
+    fn many_pairs_reuse_the_table_without_clearing_it() {
+        let mut words = Words::default();
+        for round in 0..1_000u32 {
+            let a = format!("w{round} x y w{round}");
+            let b = format!("y w{} w{round}", round + 1);
+            let (x, y) = words.intern(Units::U8(a.as_bytes()), Units::U8(b.as_bytes()));
+            assert_eq!((x, y), (&[0, 1, 2, 0][..], &[2, 3, 0][..]), "{round}");
+        }
+        // A long pair grows the table, a short one after it still works.
+        let long = (0..5_000).fold(String::new(), |mut s, i| {
+            s.push_str(&i.to_string());
+            s.push(' ');
+            s
+        });
+        let (x, _) = words.intern(Units::U8(long.as_bytes()), Units::U8(b""));
+        assert_eq!(x.len(), 5_000);
+        let (x, y) = words.intern(Units::U8(b"a b"), Units::U8(b"b"));
+        assert_eq!((x, y), (&[0, 1][..], &[1][..]));
     }
 
     #[test]
