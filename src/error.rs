@@ -24,6 +24,18 @@ pub enum Error {
         /// The most accepted.
         max: usize,
     },
+    /// Two collections to compare pair by pair have different lengths.
+    Lengths {
+        /// Strings in the references.
+        references: usize,
+        /// Strings in the hypotheses.
+        hypotheses: usize,
+    },
+    /// A string too long for the 32-bit positions of an alignment.
+    TooLong {
+        /// Its length in units.
+        len: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -41,6 +53,18 @@ impl fmt::Display for Error {
                     "at most {max} strings can be indexed or joined, got {count}"
                 )
             }
+            Error::Lengths {
+                references,
+                hypotheses,
+            } => write!(
+                f,
+                "references and hypotheses must have the same length, got {references} and {hypotheses}"
+            ),
+            Error::TooLong { len } => write!(
+                f,
+                "a string of {len} units is too long for an alignment (at most {})",
+                u32::MAX
+            ),
         }
     }
 }

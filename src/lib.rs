@@ -28,9 +28,14 @@ mod runtime;
 mod text;
 
 pub use error::Error;
+pub use jobs::alignment::{
+    EditKind, EditOp, Editops, Opcode, Opcodes, editops, editops_interruptible, editops_into,
+    editops_matching_blocks, opcode_blocks, opcode_units, opcodes_matching_blocks,
+};
 pub use jobs::batch::{
     levenshtein_batch, levenshtein_batch_by, levenshtein_batch_map_by, levenshtein_interruptible,
 };
+pub use jobs::error_counts::{ErrorCounts, PairCounts, Tokens, error_counts};
 pub use jobs::index::{Index, MAX_STRINGS};
 pub use jobs::join::{JoinPairs, levenshtein_join, levenshtein_self_join};
 pub use jobs::matrix::{available_memory, levenshtein_matrix};
@@ -45,6 +50,7 @@ pub use runtime::pool::MAX_THREADS;
 pub use text::graphemes::{UNICODE_VERSION, cluster_bounds, cluster_bounds_unoptimised};
 pub use text::strings::Strings;
 pub use text::units::{Unit, Units, code_points};
+pub use text::words::{Words, is_space, strip};
 
 #[cfg(feature = "python")]
 mod python;

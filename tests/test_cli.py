@@ -478,3 +478,158 @@ def test_error_clears_progress_bar(tmp_path: Path) -> None:
     assert status == 1
     assert out == b"1\n" * 10
     assert b"line 11: expected 2 tab-separated fields, got 1" in tty
+
+
+# --- wer: corpus error rates -----------------------------------------------------------
+
+
+def wer_lines(refs: list[str], hyps: list[str], unit: str = "word") -> list[str]:
+    """What `wer` prints for these sentences, from the library."""
+    c = pyo3_levenshtein.error_counts(refs, hyps, unit=unit)
+    name = "wer" if unit == "word" else "cer"
+    return [
+        f"{name}: {c.error_rate}",
+        f"mer: {c.mer}",
+        f"wil: {c.wil}",
+        f"wip: {c.wip}",
+        f"hits: {c.hits}",
+        f"substitutions: {c.substitutions}",
+        f"deletions: {c.deletions}",
+        f"insertions: {c.insertions}",
+    ]
+
+
+REFS = ["the cat sat on the mat", "hello world", "", "a b c d"]
+HYPS = ["the cat sat on mat now", "hello  wurld", "extra", " a b  c d "]
+
+
+def write_lines(path: Path, lines: list[str], newline: str = "\n") -> Path:
+    path.write_bytes("".join(line + newline for line in lines).encode("utf-8"))
+    return path
+
+
+def test_wer_prints_rates_and_counts(tmp_path: Path) -> None:
+    refs = write_lines(tmp_path / "refs.txt", REFS)
+    hyps = write_lines(tmp_path / "hyps.txt", HYPS, newline="\r\n")
+    proc = run("wer", str(refs), str(hyps))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b""
+    assert proc.stdout.decode().splitlines() == wer_lines(REFS, HYPS)
+    assert proc.stdout.decode().splitlines()[4:] == [
+        "hits: 9",
+        "substitutions: 3",
+        "deletions: 0",
+        "insertions: 1",
+    ]
+
+
+def test_wer_counts_equal_jiwer_s(tmp_path: Path) -> None:
+    jiwer = pytest.importorskip("jiwer")
+    refs = write_lines(tmp_path / "refs.txt", REFS)
+    hyps = write_lines(tmp_path / "hyps.txt", HYPS)
+    out = dict(
+        line.split(": ") for line in run("wer", str(refs), str(hyps)).stdout.decode().splitlines()
+    )
+    want = jiwer.process_words(REFS, HYPS)
+    assert float(out["wer"]) == want.wer
+    assert int(out["substitutions"]) == want.substitutions
+    out = dict(
+        line.split(": ")
+        for line in run("wer", "-u", "char", str(refs), str(hyps)).stdout.decode().splitlines()
+    )
+    assert float(out["cer"]) == jiwer.cer(REFS, HYPS)
+
+
+@pytest.mark.parametrize("unit", ["char", "grapheme"])
+def test_wer_units(tmp_path: Path, unit: str) -> None:
+    refs, hyps = ["e\u0301x y"], ["\u00e9x  y"]
+    proc = run(
+        "wer",
+        "--unit",
+        unit,
+        str(write_lines(tmp_path / "r", refs)),
+        str(write_lines(tmp_path / "h", hyps)),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines() == wer_lines(refs, hyps, unit)
+
+
+def test_wer_reads_one_file_from_stdin(tmp_path: Path) -> None:
+    refs = write_lines(tmp_path / "refs.txt", REFS)
+    data = "".join(h + "\n" for h in HYPS).encode()
+    proc = run("wer", str(refs), "-", input=data)
+    assert proc.stdout.decode().splitlines() == wer_lines(REFS, HYPS)
+    proc = run("wer", "-", str(refs), input=data)
+    assert proc.stdout.decode().splitlines() == wer_lines(HYPS, REFS)
+
+
+def test_wer_more_lines_than_a_chunk(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    words = "a b c d e f".split()
+    n = cli.CHUNK_LINES + 1_000
+    refs = [" ".join(rng.choices(words, k=rng.randint(0, 6))) for _ in range(n)]
+    hyps = [" ".join(rng.choices(words, k=rng.randint(0, 6))) for _ in range(n)]
+    proc = run(
+        "wer",
+        "--threads",
+        "2",
+        str(write_lines(tmp_path / "r", refs)),
+        str(write_lines(tmp_path / "h", hyps)),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines() == wer_lines(refs, hyps)
+
+
+@pytest.mark.parametrize(("n_refs", "n_hyps"), [(3, 2), (2, 3), (0, 1)])
+def test_wer_line_counts_must_match(tmp_path: Path, n_refs: int, n_hyps: int) -> None:
+    refs = write_lines(tmp_path / "r", ["a"] * n_refs)
+    hyps = write_lines(tmp_path / "h", ["a"] * n_hyps)
+    proc = run("wer", str(refs), str(hyps))
+    err = assert_clean_error(proc, 1)
+    assert f"same number of lines, got {n_refs} and {n_hyps}" in err
+    assert proc.stdout == b""
+
+
+def test_wer_invalid_utf8_and_missing_file(tmp_path: Path) -> None:
+    refs = tmp_path / "r"
+    refs.write_bytes(b"ok\n\xff\n")
+    hyps = write_lines(tmp_path / "h", ["ok", "x"])
+    err = assert_clean_error(run("wer", str(refs), str(hyps)), 1)
+    assert "line 2:" in err and "invalid UTF-8" in err
+    err = assert_clean_error(run("wer", str(tmp_path / "nope"), str(hyps)), 1)
+    assert "nope" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["wer", "-", "-"],
+        ["wer", "--unit", "sentence", "a", "b"],
+        ["wer"],
+        ["wer", "-t", "0", "a", "b"],
+    ],
+)
+def test_wer_usage_errors(args: list[str]) -> None:
+    assert_clean_error(run(*args), 2)
+
+
+def test_wer_help_and_the_string_wer() -> None:
+    proc = run("wer", "--help")
+    assert proc.returncode == 0
+    assert b"REFS" in proc.stdout and b"jiwer" in proc.stdout
+    # Exactly one string after "wer": the distance between two strings.
+    assert ints(run("wer", "abc").stdout) == [levenshtein("wer", "abc")]
+    assert ints(run("--", "wer", "were").stdout) == [1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_wer_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    n = 50_000
+    refs = write_lines(tmp_path / "r", ["a b c"] * n)
+    hyps = write_lines(tmp_path / "h", ["a x c"] * n)
+    status, out, tty = run_with_pty_stderr(["wer", str(refs), str(hyps)], tmp_path)
+    assert status == 0, tty
+    assert out.decode().splitlines()[0] == f"wer: {1 / 3}"
+    text = tty.decode("utf-8", "replace")
+    assert f"{n:,} lines" in text and "100%" in text
+    assert text.endswith("\r\x1b[K")

@@ -52,6 +52,8 @@ def test_the_site_has_pages_and_examples():
         "docs/guide/batches.md",
         "docs/guide/columns.md",
         "docs/guide/nearest-and-matrices.md",
+        "docs/guide/alignment.md",
+        "docs/guide/error-rates.md",
         "docs/guide/cli.md",
         "docs/guide/scale-out.md",
         "docs/performance.md",

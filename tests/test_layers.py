@@ -17,16 +17,20 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Top-level modules, highest first; each may use only modules of a lower rank.
 TOP = {"python": 5, "jobs": 4, "kernels": 3, "runtime": 2, "text": 1, "error": 0}
-# Inside kernels/: the weighted entry above the unit-cost dispatch (it hands
-# it unit weights), the dispatch and the lanes above the algorithms, the
-# algorithms above the mask sources.
+# Inside kernels/: the scores above the Options-level entry, which is above the
+# weighted entry (it hands it unit weights), above the unit-cost dispatch; the
+# dispatch, the lanes and hirschberg above the algorithms, the algorithms above
+# the mask sources and the traceback walk.
 KERNELS = {
     "scores": 6,
     "distance": 5,
     "weighted": 4,
     "dispatch": 3,
     "lanes": 3,
+    "hirschberg": 3,
     "hyyro2003": 2,
+    "hyyro2003_traceback": 2,
+    "myers1999_traceback": 2,
     "hyyro2003_band": 2,
     "lcs_hyyro2004": 2,
     "wagner_fischer_weighted": 2,
@@ -35,6 +39,7 @@ KERNELS = {
     "myers1999_fixed": 2,
     "myers1999_wavefront": 2,
     "masks": 1,
+    "traceback": 1,
     "reference": 0,
 }
 # Macros exported at the crate root by a module of the given layer.

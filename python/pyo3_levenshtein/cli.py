@@ -1,19 +1,24 @@
 """The ``pyo3-levenshtein`` command (also ``python -m pyo3_levenshtein``).
 
-Three forms::
+Four forms::
 
     pyo3-levenshtein [--graphemes] [--threads N] STRING1 STRING2
     pyo3-levenshtein [--graphemes] [--threads N] --pairs FILE
     pyo3-levenshtein join [--graphemes] [--threads N] --max-distance K FILE
+    pyo3-levenshtein wer [--unit char|grapheme] [--threads N] REFS HYPS
 
 The second form streams: it reads FILE (``-`` for standard input) in chunks of at most
 ``CHUNK_LINES`` lines (fewer when the lines are long, see ``CHUNK_BYTES``), computes each
 chunk with :func:`pyo3_levenshtein.levenshtein_batch` and writes its distances before it
 reads the next one, so memory does not grow with the size of the input.
 
-The third reads one string per line and writes every pair of lines within K edits,
+The third form reads one string per line and writes every pair of lines within K edits,
 ``i<TAB>j<TAB>distance`` with 0-based line numbers ``i < j``, computed by
 :func:`pyo3_levenshtein.levenshtein_join`.
+
+The fourth form prints the corpus error rates of the sentences of HYPS (one per line) against
+those of REFS, as :func:`pyo3_levenshtein.error_counts` computes them, reading both files
+in chunks the same way and adding up the counts.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, BinaryIO, NoReturn
 
-from . import __version__, levenshtein, levenshtein_batch, levenshtein_join
+from . import __version__, error_counts, levenshtein, levenshtein_batch, levenshtein_join
 
 __all__ = ["main"]
 
@@ -77,7 +82,36 @@ examples:
   {PROG} --graphemes $'e\\u0301' $'\\u00e9'   # 1 (2 without --graphemes)
   {PROG} --threads 4 --pairs pairs.tsv > distances.txt
   cut -f2,3 data.tsv | {PROG} --pairs -
-  {PROG} -- -abc abd                            # strings that start with '-'"""
+  {PROG} -- -abc abd                            # strings that start with '-'
+  {PROG} wer references.txt hypotheses.txt      # word error rate (see: {PROG} wer -h)
+  {PROG} -- wer were                            # 1: the distance between two strings"""
+
+
+_WER_DESCRIPTION = """\
+Print the error rates of the hypotheses in HYPS against the references in REFS, one
+sentence per line (line i of HYPS is compared with line i of REFS), as jiwer computes
+them: the word error rate (or, with --unit char or grapheme, the character error rate)
+(S + D + I) / (H + S + D), the match error rate, word information lost and preserved,
+then the hits, substitutions, deletions and insertions over the whole corpus."""
+
+_WER_EPILOG = f"""\
+input:
+  UTF-8 text, one sentence per line, lines ending with \\n or \\r\\n. REFS and HYPS
+  must have the same number of lines. Words are split on whitespace as Python's
+  str.split() splits them; --unit char counts code points and --unit grapheme extended
+  grapheme clusters, of each line with its leading and trailing whitespace removed.
+  One of REFS and HYPS may be '-' for standard input.
+
+  A progress bar is drawn on standard error only when standard error is a terminal.
+
+exit status:
+  0 success; 1 unreadable file, invalid UTF-8 or different line counts; 2 usage error;
+  130 interrupted (Ctrl-C).
+
+examples:
+  {PROG} wer references.txt hypotheses.txt
+  {PROG} wer --unit char references.txt hypotheses.txt
+  asr-decode audio/ | {PROG} wer references.txt -"""
 
 
 class _InputError(Exception):
@@ -167,6 +201,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "%(prog)s [-g] [-t N] STRING1 STRING2\n"
             "       %(prog)s [-g] [-t N] --pairs FILE\n"
             "       %(prog)s join [-g] [-t N] -k K FILE\n"
+            "       %(prog)s wer [-u {word,char,grapheme}] [-t N] REFS HYPS\n"
             "       %(prog)s -h | --version"
         ),
         description=_DESCRIPTION,
@@ -299,6 +334,190 @@ def _run_pairs(
     progress.update(done, read, force=True)
     progress.close()
     return EXIT_OK
+
+
+def _build_wer_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} wer",
+        usage="%(prog)s [-u {word,char,grapheme}] [-t N] REFS HYPS",
+        description=_WER_DESCRIPTION,
+        epilog=_WER_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("refs", metavar="REFS", help="file of reference sentences ('-': stdin)")
+    parser.add_argument("hyps", metavar="HYPS", help="file of hypothesis sentences ('-': stdin)")
+    parser.add_argument(
+        "-u",
+        "--unit",
+        choices=("word", "char", "grapheme"),
+        default="word",
+        help="what to count: words (WER, the default), code points or grapheme clusters (CER)",
+    )
+    parser.add_argument(
+        "-t",
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="number of worker threads (default: the library's pool)",
+    )
+    return parser
+
+
+class _Lines:
+    """The lines of a UTF-8 file, line endings removed, read a chunk at a time."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self._readline = stream.readline
+        self.name = name
+        self.count = 0  # lines read so far
+
+    def read(self, max_lines: int, max_bytes: int = CHUNK_BYTES) -> tuple[list[str], int]:
+        """Up to ``max_lines`` lines (fewer once ``max_bytes`` are read) and their
+        bytes; invalid UTF-8 raises ``_InputError`` naming the file."""
+        lines: list[str] = []
+        nbytes = 0
+        while len(lines) < max_lines and nbytes < max_bytes:
+            raw = self._readline()
+            if not raw:
+                break
+            self.count += 1
+            nbytes += len(raw)
+            if raw[-1:] == b"\n":
+                raw = raw[:-1]
+                if raw[-1:] == b"\r":
+                    raw = raw[:-1]
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start : exc.start + 1].hex()
+                where = f"byte 0x{bad} at byte {exc.start + 1} of the line"
+                raise _InputError(self.count, f"{self.name}: invalid UTF-8 ({where})") from None
+        return lines, nbytes
+
+    def rest(self) -> int:
+        """Reads to the end; returns the number of lines in all."""
+        while self.read(CHUNK_LINES)[0]:
+            pass
+        return self.count
+
+
+def _rates(hits: int, subs: int, dels: int, ins: int) -> dict[str, float]:
+    """jiwer's formulas (process_words), with its conventions for empty references."""
+    reference, hypothesis = hits + subs + dels, hits + subs + ins
+    if reference == 0:
+        rate = float(ins)
+        mer = 0.0 if hypothesis == 0 else 1.0
+        wip = 1.0 if hypothesis == 0 else 0.0
+    else:
+        rate = (subs + dels + ins) / reference
+        mer = (subs + dels + ins) / (reference + ins)
+        wip = (hits / reference) * (hits / hypothesis) if hypothesis else 0.0
+    return {"rate": rate, "mer": mer, "wil": 1 - wip, "wip": wip}
+
+
+def _open(path: str) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    return open(path, "rb")  # closed by the caller
+
+
+def _run_wer(argv: list[str]) -> int:
+    parser = _build_wer_parser()
+    args = parser.parse_args(argv)
+    if args.refs == "-" and args.hyps == "-":
+        _usage_error(parser, "REFS and HYPS cannot both be standard input")
+    threads: int | None = args.threads
+    if threads is not None:
+        from . import MAX_THREADS
+
+        if threads > MAX_THREADS:
+            _usage_error(
+                parser, f"argument -t/--threads: must be at most {MAX_THREADS}, got {threads}"
+            )
+    streams: list[BinaryIO] = []
+    progress = _Progress(None, None)
+    try:
+        try:
+            for path in (args.refs, args.hyps):
+                try:
+                    streams.append(_open(path))
+                except OSError as exc:
+                    _error(f"cannot open {path!r}: {exc.strerror or exc}")
+                    return EXIT_INPUT_ERROR
+            refs, hyps = streams
+            if sys.stderr is not None and sys.stderr.isatty():
+                progress = _Progress(sys.stderr, _regular_file_size(refs))
+            totals = [0, 0, 0, 0]
+            read = 0
+            ref_lines, hyp_lines = _Lines(refs, args.refs), _Lines(hyps, args.hyps)
+            while True:
+                # The hypotheses chunk has as many lines as the references one.
+                chunk, nbytes = ref_lines.read(CHUNK_LINES)
+                others, _ = hyp_lines.read(len(chunk), max_bytes=sys.maxsize)
+                if len(others) != len(chunk) or (not chunk and hyp_lines.read(1)[0]):
+                    n_ref, n_hyp = ref_lines.rest(), hyp_lines.rest()
+                    progress.close()
+                    _error(
+                        "REFS and HYPS must have the same number of lines, "
+                        f"got {n_ref:,} and {n_hyp:,}"
+                    )
+                    return EXIT_INPUT_ERROR
+                if not chunk:
+                    break
+                counts = error_counts(chunk, others, unit=args.unit, num_threads=threads)
+                for k, value in enumerate(
+                    (counts.hits, counts.substitutions, counts.deletions, counts.insertions)
+                ):
+                    totals[k] += value
+                read += nbytes
+                progress.update(ref_lines.count, read)
+            done = ref_lines.count
+            progress.update(done, read, force=True)
+            progress.close()
+            rates = _rates(*totals)
+            name = "wer" if args.unit == "word" else "cer"
+            sys.stdout.write(
+                f"{name}: {rates['rate']}\n"
+                f"mer: {rates['mer']}\n"
+                f"wil: {rates['wil']}\n"
+                f"wip: {rates['wip']}\n"
+                f"hits: {totals[0]}\n"
+                f"substitutions: {totals[1]}\n"
+                f"deletions: {totals[2]}\n"
+                f"insertions: {totals[3]}\n"
+            )
+            sys.stdout.flush()
+            return EXIT_OK
+        except _InputError as exc:
+            progress.close()
+            _error(str(exc))
+            return EXIT_INPUT_ERROR
+        except BrokenPipeError:
+            progress.close()
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
+        except KeyboardInterrupt:
+            progress.close()
+            return EXIT_INTERRUPTED
+        except OSError as exc:
+            progress.close()
+            _error(f"I/O error: {exc.strerror or exc}")
+            return EXIT_INPUT_ERROR
+        finally:
+            for stream in streams:
+                if stream is not getattr(sys.stdin, "buffer", None):
+                    stream.close()
+    except KeyboardInterrupt:  # a second Ctrl-C while cleaning up
+        return EXIT_INTERRUPTED
+
+
+def _is_wer(argv: list[str]) -> bool:
+    """``wer`` first, followed by anything but exactly one string: the subcommand
+    (``pyo3-levenshtein wer abc`` is the distance between "wer" and "abc")."""
+    if not argv or argv[0] != "wer":
+        return False
+    rest = argv[1:]
+    return len(rest) != 1 or rest[0].startswith("-")
 
 
 def _quiet_stdout() -> None:
@@ -503,6 +722,8 @@ def main(argv: list[str] | None = None) -> int:
     # before the subcommand existed; `-- join X` always means the two strings.
     if argv[:1] == ["join"] and not (len(argv) == 2 and not argv[1].startswith("-")):
         return _join_main(argv[1:])
+    if _is_wer(argv):
+        return _run_wer(argv[1:])
     parser = _build_parser()
     args = parser.parse_args(argv)
 

@@ -1,5 +1,14 @@
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Any, Literal, Protocol, TypeAlias, final, overload
+from typing import (
+    Any,
+    ClassVar,
+    Literal,
+    Protocol,
+    SupportsIndex,
+    TypeAlias,
+    final,
+    overload,
+)
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +26,13 @@ __all__ = [
     "LevenshteinIndex",
     "levenshtein_join",
     "JoinResult",
+    "editops",
+    "opcodes",
+    "Editops",
+    "Opcodes",
+    "error_counts",
+    "ErrorCounts",
+    "PairCounts",
     "_noop",
     "UNICODE_VERSION",
     "MAX_THREADS",
@@ -338,6 +354,199 @@ def levenshtein_join(
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts
     it. progress, if given, is called on the calling thread about every 20 ms
     with (left rows done, left rows in all).
+    """
+
+@final
+class Editops:
+    """A sequence of edit operations (tag, src_pos, dest_pos), from editops.
+
+    Supports len, indexing, slicing (an Editops with the same src_len and
+    dest_len), iteration and == (with another Editops, or with a list of
+    tuples); items are tuples. as_opcodes converts to Opcodes,
+    as_matching_blocks to difflib's (a, b, size) triples, inverse describes the
+    way back, and apply(s1, s2) rebuilds s2 from s1.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: SupportsIndex, /) -> tuple[str, int, int]: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Editops: ...
+    def __iter__(self) -> Iterator[tuple[str, int, int]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    @property
+    def src_len(self) -> int:
+        """The length of the source string s1, in units."""
+    @property
+    def dest_len(self) -> int:
+        """The length of the destination string s2, in units."""
+    def as_list(self) -> list[tuple[str, int, int]]:
+        """The operations as a list of (tag, src_pos, dest_pos) tuples."""
+    def as_opcodes(self) -> Opcodes:
+        """The same alignment as Opcodes, with "equal" blocks between the operations."""
+    def as_editops(self) -> Editops:
+        """Itself (for code that takes Editops or Opcodes)."""
+    def as_matching_blocks(self) -> list[tuple[int, int, int]]:
+        """The unchanged runs as (a, b, size) triples, ending with (src_len, dest_len, 0)."""
+    def inverse(self) -> Editops:
+        """The operations that turn s2 back into s1."""
+    @overload
+    def apply(self, s1: str, s2: str) -> str: ...
+    @overload
+    def apply(self, s1: Sequence[Any], s2: Sequence[Any]) -> list[Any]: ...
+
+@final
+class Opcodes:
+    """A sequence of blocks (tag, i1, i2, j1, j2) covering both strings, from opcodes.
+
+    Supports len, indexing, slicing (an Opcodes with the same src_len and
+    dest_len), iteration and == (with another Opcodes, or with a list of
+    tuples); items are tuples, as difflib's get_opcodes gives them. as_editops
+    converts to Editops, as_matching_blocks to (a, b, size) triples, inverse
+    describes the way back, and apply(s1, s2) rebuilds s2 from s1.
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: SupportsIndex, /) -> tuple[str, int, int, int, int]: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Opcodes: ...
+    def __iter__(self) -> Iterator[tuple[str, int, int, int, int]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    @property
+    def src_len(self) -> int:
+        """The length of the source string s1, in units."""
+    @property
+    def dest_len(self) -> int:
+        """The length of the destination string s2, in units."""
+    def as_list(self) -> list[tuple[str, int, int, int, int]]:
+        """The blocks as a list of (tag, i1, i2, j1, j2) tuples."""
+    def as_editops(self) -> Editops:
+        """The same alignment as Editops, one operation per unit of each block but "equal"."""
+    def as_opcodes(self) -> Opcodes:
+        """Itself (for code that takes Editops or Opcodes)."""
+    def as_matching_blocks(self) -> list[tuple[int, int, int]]:
+        """The "equal" blocks as (a, b, size) triples, ending with (src_len, dest_len, 0)."""
+    def inverse(self) -> Opcodes:
+        """The blocks that turn s2 back into s1."""
+    @overload
+    def apply(self, s1: str, s2: str) -> str: ...
+    @overload
+    def apply(self, s1: Sequence[Any], s2: Sequence[Any]) -> list[Any]: ...
+
+def editops(s1: _Seq, s2: _Seq, *, grapheme_segmentation: bool = False) -> Editops:
+    """The edit operations that turn s1 into s2, as an Editops sequence.
+
+    Each item is a tuple (tag, src_pos, dest_pos): tag "replace" (s1[src_pos]
+    becomes s2[dest_pos]), "insert" (s2[dest_pos] goes before s1[src_pos]) or
+    "delete" (s1[src_pos] goes). There are exactly levenshtein(s1, s2) of them,
+    and among the equally short alignments the one rapidfuzz's
+    Levenshtein.editops returns is chosen. Positions count code points, or
+    extended grapheme clusters if grapheme_segmentation is true. Memory stays
+    linear in the lengths (Hirschberg's method); the GIL is released for long
+    strings and Ctrl-C interrupts them.
+    """
+
+def opcodes(s1: _Seq, s2: _Seq, *, grapheme_segmentation: bool = False) -> Opcodes:
+    """The alignment of s1 and s2 as blocks, an Opcodes sequence.
+
+    Each item is a tuple (tag, i1, i2, j1, j2) saying that s1[i1:i2] is
+    "equal" to s2[j1:j2], or is "replace"d by it, or that s2[j1:j2] is
+    "insert"ed (i1 == i2) or s1[i1:i2] "delete"d (j1 == j2). The blocks cover
+    both strings from start to end, as difflib's get_opcodes does, and are
+    those of rapidfuzz's Levenshtein.opcodes. Arguments as for editops.
+    """
+
+@final
+class PairCounts:
+    """Per-pair counts as four UInt32 columns: hits, substitutions, deletions,
+    insertions.
+
+    Exports the Arrow PyCapsule interface as a struct array (and as a stream
+    of one record batch), so pyarrow.table(p), pyarrow.array(p) and
+    polars.DataFrame(p) take it; to_numpy() gives a dict of NumPy arrays and
+    to_pydict() one of lists. p[i] is pair i's (hits, substitutions,
+    deletions, insertions).
+    """
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> tuple[int, int, int, int]: ...
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[Any, Any]:
+        """The columns as a struct array: (schema, array) PyCapsules (Arrow PyCapsule interface)."""
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> Any:
+        """The columns as a stream of one record batch (Arrow PyCapsule interface)."""
+    def to_pydict(self) -> dict[str, list[int]]:
+        """The columns as a dict of lists of int."""
+    def to_numpy(self) -> dict[str, npt.NDArray[np.uint32]]:
+        """The columns as a dict of NumPy uint32 arrays (needs NumPy)."""
+
+@final
+class ErrorCounts:
+    """Corpus error counts: hits, substitutions, deletions and insertions, the
+    rates made from them (error_rate, mer, wil, wip, as jiwer defines them),
+    and the same counts per pair in pairs.
+    """
+
+    @property
+    def hits(self) -> int:
+        """Reference units matched unchanged."""
+    @property
+    def substitutions(self) -> int:
+        """Reference units replaced by a hypothesis unit."""
+    @property
+    def deletions(self) -> int:
+        """Reference units missing from the hypotheses."""
+    @property
+    def insertions(self) -> int:
+        """Hypothesis units not in the references."""
+    @property
+    def error_rate(self) -> float:
+        """(S + D + I) / (H + S + D): the WER (unit "word") or CER; with no
+        reference unit at all, the number of insertions (as jiwer)."""
+    @property
+    def mer(self) -> float:
+        """Match error rate: (S + D + I) / (H + S + D + I)."""
+    @property
+    def wil(self) -> float:
+        """Word information lost: 1 - wip."""
+    @property
+    def wip(self) -> float:
+        """Word information preserved: (H / reference units) * (H / hypothesis units)."""
+    @property
+    def reference_length(self) -> int:
+        """Units in the references: hits + substitutions + deletions."""
+    @property
+    def hypothesis_length(self) -> int:
+        """Units in the hypotheses: hits + substitutions + insertions."""
+    @property
+    def pairs(self) -> PairCounts:
+        """The counts of each pair, in input order, as PairCounts columns."""
+
+def error_counts(
+    references: str | Sequence[str] | _ArrowStrings,
+    hypotheses: str | Sequence[str] | _ArrowStrings,
+    *,
+    unit: Literal["word", "char", "grapheme"] = "word",
+    num_threads: int | None = None,
+) -> ErrorCounts:
+    """Corpus error counts and rates (WER, CER) of hypotheses against references.
+
+    references and hypotheses are one str each, or equal-length sequences of
+    str, or Arrow string columns without nulls (objects exporting the Arrow
+    PyCapsule interface). unit "word" splits each string on whitespace as
+    str.split() does; "char" counts the code points of each string with its
+    leading and trailing whitespace removed (str.strip()), as jiwer's cer does
+    by default; "grapheme" counts extended grapheme clusters of the stripped
+    strings. Each pair is aligned as opcodes aligns it, which is the alignment
+    jiwer's process_words and process_characters count, so hits, substitutions,
+    deletions and insertions, and the rates, equal jiwer's. Pairs are aligned in
+    parallel with the GIL released (num_threads as in levenshtein_batch), and
+    Ctrl-C interrupts. Raises ValueError for collections of different lengths
+    or an unknown unit.
     """
 
 def _noop(

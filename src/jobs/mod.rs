@@ -2,9 +2,11 @@
 //!
 //! Uses [`crate::kernels`] (the dispatch for single pairs, the lanes for many
 //! short ones), [`crate::runtime`] (pools, stop flags) and [`crate::text`]; only
-//! the binding above calls it. Later jobs (alignment) belong here.
+//! the binding above calls it.
 //!
+//! - `alignment`: the edit operations of one pair (rapidfuzz's choice), opcodes.
 //! - `batch`: a list of pairs, distances in input order.
+//! - `error_counts`: WER / CER counts of reference and hypothesis pairs (jiwer's).
 //! - `columns`: two Arrow string columns (or a column and a scalar), row by row.
 //! - `matrix`: every query against every choice.
 //! - `nearest`: the k closest choices to one query.
@@ -13,12 +15,15 @@
 //! - `join`: every pair within k edits of two collections, or of one.
 //!
 //! `nearest` borrows `matrix`'s helpers; `index` falls back on `nearest`; `join`
-//! uses `index`'s filters. No job is used by one it uses.
+//! uses `index`'s filters; `error_counts` aligns with `alignment`. No job is used
+//! by one it uses.
 
 use crate::kernels::lanes::Kernel;
 
+pub mod alignment;
 pub mod batch;
 pub mod columns;
+pub mod error_counts;
 pub(crate) mod index;
 pub(crate) mod join;
 pub(crate) mod matrix;

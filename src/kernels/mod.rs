@@ -20,26 +20,36 @@
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
 //! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled, or blocks on a band | InDel weights |
 //! | [`wagner_fischer_weighted`] | Wagner-Fischer banded by the bound: 8 rows per SSE2 step (Wozniak 1997), or row by row | other weights |
+//! | [`hirschberg`] | Hirschberg 1975 over bit-parallel score columns | alignments of any length, in linear memory |
+//! | [`hyyro2003_traceback`] | Hyyrö 2003, every column kept | alignments of pieces with a pattern of up to 64 units |
+//! | [`myers1999_traceback`] | Myers 1999 blocks, every column (or its band) kept | alignments of longer pieces; Hirschberg's score columns |
+//! | [`traceback`] | the walk back through a recorded matrix (rapidfuzz's rule) | the two above |
 //! | [`masks`] | pattern-match masks: tables, and SIMD compares on x86-64 | the kernels above |
 //! | [`lanes`] | many pairs or patterns side by side in vector lanes | batches, matrices, nearest |
 //!
 //! Within this folder the arrows point one way: `scores` -> `distance` ->
-//! `weighted` -> `dispatch` -> the algorithm files -> `masks`; `lanes` -> `hyyro2003` -> `masks`.
+//! `weighted` -> `dispatch` -> the algorithm files -> `masks`; `lanes` ->
+//! `hyyro2003` -> `masks`; `hirschberg` -> `hyyro2003_traceback`,
+//! `myers1999_traceback` -> `masks`, `traceback`.
 
 pub(crate) mod dispatch;
 pub(crate) mod distance;
+pub(crate) mod hirschberg;
 pub(crate) mod hyyro2003;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod hyyro2003_band;
+pub(crate) mod hyyro2003_traceback;
 pub(crate) mod lanes;
 pub(crate) mod lcs_hyyro2004;
 pub(crate) mod masks;
 pub(crate) mod mbleven2018;
 pub(crate) mod myers1999;
 pub(crate) mod myers1999_fixed;
+pub(crate) mod myers1999_traceback;
 pub(crate) mod myers1999_wavefront;
 pub mod reference;
 pub mod scores;
+pub(crate) mod traceback;
 pub(crate) mod wagner_fischer_weighted;
 pub(crate) mod weighted;
 

@@ -28,9 +28,10 @@ pub(super) fn finish<T>(result: Result<T, Error>, interrupt: Option<PyErr>) -> P
 
 pub(super) fn to_py(e: &Error) -> PyErr {
     match e {
-        Error::InvalidThreadCount { .. } | Error::TooManyStrings { .. } => {
-            PyValueError::new_err(e.to_string())
-        }
+        Error::InvalidThreadCount { .. }
+        | Error::TooManyStrings { .. }
+        | Error::TooLong { .. }
+        | Error::Lengths { .. } => PyValueError::new_err(e.to_string()),
         Error::Cancelled | Error::ThreadPool(_) => PyRuntimeError::new_err(e.to_string()),
     }
 }

@@ -44,7 +44,7 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Adds builtin `name` running `fast`, with the signature and docstring of `full`.
-fn add(
+pub(super) fn add(
     m: &Bound<'_, PyModule>,
     name: &str,
     full: &Bound<'_, PyCFunction>,
@@ -92,14 +92,14 @@ struct Call<'a> {
 /// Python code names its keywords with these very objects, and any other
 /// spelling simply takes the full path.
 static MAX_DISTANCE: PyOnceLock<Py<PyString>> = PyOnceLock::new();
-static GRAPHEME_SEGMENTATION: PyOnceLock<Py<PyString>> = PyOnceLock::new();
+pub(super) static GRAPHEME_SEGMENTATION: PyOnceLock<Py<PyString>> = PyOnceLock::new();
 static WEIGHTS: PyOnceLock<Py<PyString>> = PyOnceLock::new();
 
 /// `grapheme_segmentation` given as `True` or `False` exactly.
 ///
 /// # Safety
 /// `value` is a valid object.
-unsafe fn flag(value: *mut ffi::PyObject) -> Option<bool> {
+pub(super) unsafe fn flag(value: *mut ffi::PyObject) -> Option<bool> {
     // SAFETY: comparing pointers only.
     unsafe {
         if value == ffi::Py_True() {
@@ -226,7 +226,7 @@ unsafe fn fast_call<'a>(
 ///
 /// # Safety
 /// As for [`fast_call`].
-unsafe fn forward(
+pub(super) unsafe fn forward(
     py: Python<'_>,
     full: &PyOnceLock<Py<PyCFunction>>,
     args: *const *mut ffi::PyObject,

@@ -5,8 +5,10 @@
 //! Docstrings here are the runtime `__doc__`; the `.pyi` stub repeats them and a
 //! test keeps the two equal.
 
+mod alignment;
 mod args;
 mod arrow;
+mod error_counts;
 mod errors;
 mod fastcall;
 mod join;
@@ -249,6 +251,8 @@ fn pyo3_levenshtein(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scores::normalized_similarity, m)?)?;
     m.add_function(wrap_pyfunction!(scores::similarity, m)?)?;
     join::register(m)?;
+    alignment::register(m)?;
+    error_counts::register(m)?;
     let (major, minor, update) = UNICODE_VERSION;
     m.add("UNICODE_VERSION", format!("{major}.{minor}.{update}"))?;
     m.add("MAX_THREADS", MAX_THREADS)?;

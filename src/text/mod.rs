@@ -11,6 +11,7 @@
 //! - `tokens`: elements of arbitrary sequences (words, Python objects) interned
 //!   to `u32` ids, which the kernels compare like code points.
 //! - `arena`: owned copies of many strings, for structures that outlive a call.
+//! - `words`: whitespace as Python sees it, and the words of two strings as ids.
 
 pub(crate) mod arena;
 pub(crate) mod graphemes;
@@ -19,3 +20,4 @@ pub(crate) mod strings;
 #[cfg_attr(not(feature = "python"), allow(dead_code))]
 pub(crate) mod tokens;
 pub(crate) mod units;
+pub(crate) mod words;

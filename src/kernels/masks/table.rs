@@ -287,12 +287,31 @@ impl BlockTable {
         Self::with_dense_limit(pattern, DENSE_LIMIT_BYTES.max(pattern.len() * 8))
     }
 
+    /// The table of `pattern` read backwards (for the reverse pass of a
+    /// Hirschberg split), without a reversed copy of the pattern.
+    pub(crate) fn reversed<P: Unit>(pattern: &[P]) -> Self {
+        let units = pattern.iter().rev().map(|&c| c.into());
+        Self::build(units, None, DENSE_LIMIT_BYTES.max(pattern.len() * 8))
+    }
+
     /// Like [`BlockTable::new`], choosing position lists above `dense_limit` bytes.
     pub(crate) fn with_dense_limit<P: Unit>(pattern: &[P], dense_limit: usize) -> Self {
-        let blocks = pattern.len().div_ceil(64);
+        let units = pattern.iter().map(|&c| c.into());
+        Self::build(units, P::as_bytes(pattern), dense_limit)
+    }
+
+    /// The table of the pattern `units`, which are `latin1` when the pattern is
+    /// a byte slice (interned without the per-unit width test).
+    fn build(
+        units: impl ExactSizeIterator<Item = u32> + Clone,
+        latin1: Option<&[u8]>,
+        dense_limit: usize,
+    ) -> Self {
+        let len = units.len();
+        let blocks = len.div_ceil(64);
         let mut ids = SymbolIds::new();
         let mut sigma = 0u32;
-        if let Some(bytes) = P::as_bytes(pattern) {
+        if let Some(bytes) = latin1 {
             // Latin-1: the dense array alone, without the per-unit width test.
             for &c in bytes {
                 let slot = &mut ids.low[usize::from(c)];
@@ -302,13 +321,13 @@ impl BlockTable {
                 }
             }
         } else {
-            for &c in pattern {
-                if ids.intern(c.into(), sigma + 1) == sigma + 1 {
+            for c in units.clone() {
+                if ids.intern(c, sigma + 1) == sigma + 1 {
                     sigma += 1;
                 }
             }
         }
-        let symbol_ids = pattern.iter().map(|&c| ids.get(c.into()));
+        let symbol_ids = units.map(|c| ids.get(c));
         let dense_bytes = (sigma as usize + 1) * blocks * 8;
         let masks = if dense_bytes <= dense_limit {
             let mut rows = vec![0u64; (sigma as usize + 1) * blocks + ROW_PADDING];
@@ -327,7 +346,7 @@ impl BlockTable {
                 offsets[i] += offsets[i - 1];
             }
             let mut cursor = offsets.clone();
-            let mut positions = vec![0u32; pattern.len()];
+            let mut positions = vec![0u32; len];
             for (pos, id) in symbol_ids.enumerate() {
                 positions[cursor[id as usize] as usize] = pos as u32;
                 cursor[id as usize] += 1;
