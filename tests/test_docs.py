@@ -52,6 +52,7 @@ def test_the_site_has_pages_and_examples():
         "docs/guide/batches.md",
         "docs/guide/columns.md",
         "docs/guide/nearest-and-matrices.md",
+        "docs/guide/join-and-index.md",
         "docs/guide/alignment.md",
         "docs/guide/error-rates.md",
         "docs/guide/cli.md",
