@@ -19,6 +19,11 @@
 //! alignment is rapidfuzz's wherever both compute exact columns: a split point is
 //! chosen among cells on optimal paths, which every band here keeps exact.
 //!
+//! Where the band of a split is not thin and the pattern has at least
+//! [`WAVEFRONT_ROWS`] units, its score columns come whole from the wavefront
+//! kernel ([`crate::kernels::myers1999_wavefront::last_column`]), several times
+//! faster per cell; that changes no choice (see `Column::whole`).
+//!
 //! Memory: the pattern table and two score columns of the piece being split
 //! (O(m)), and a walked piece's band (at most about 1 MiB, or O(m + n) for the
 //! thin pieces); the recursion is O(log n) deep. Time: about twice the distance's
@@ -27,6 +32,7 @@
 use super::hyyro2003_traceback;
 use super::masks::table::BlockTable;
 use super::myers1999_traceback::{self, Band, run_blocks, value_at};
+use super::myers1999_wavefront::{self, Plan};
 use super::traceback::{Empty, Sink, transpose, walk};
 use crate::runtime::stop::Stop;
 use crate::text::units::{Unit, Units, common_affixes};
@@ -34,6 +40,10 @@ use crate::with_slices;
 
 /// Below this many bytes of recorded band a piece is walked back whole.
 const LEAF_BYTES: usize = 1 << 20;
+
+/// Pieces whose pattern has at least this many units take their score columns
+/// from the wavefront kernel where it runs (below, its lanes are mostly idle).
+const WAVEFRONT_ROWS: usize = 129;
 
 /// rapidfuzz's test for a piece walked back whole: `m` pattern and `n` text units
 /// whose distance is at most `k`.
@@ -139,13 +149,15 @@ fn split<A: Unit, B: Unit, S: Sink>(
     let (m, n) = (a.len(), b.len());
     let mid = n / 2;
     let band = Band::new(m, n, known);
-    let forward = Column::of(&BlockTable::new(a), b[..mid].iter().copied(), band, stop)?;
-    let reverse = Column::of(
-        &BlockTable::reversed(a),
-        b[mid..].iter().rev().copied(),
-        band,
-        stop,
-    )?;
+    // The wavefront computes every cell, the band's run only its diagonals, but
+    // the wavefront's steps are several times faster: it wins unless the band is
+    // thin. Exact values outside the band change no choice (see `Column::whole`).
+    let wavefront = m >= WAVEFRONT_ROWS
+        && 4 * band.diagonals() >= m
+        && myers1999_wavefront::width(m.div_ceil(64)).is_some();
+    let forward = Column::new(&BlockTable::new(a), &b[..mid], band, wavefront, stop)?;
+    let reversed: Vec<B> = b[mid..].iter().rev().copied().collect();
+    let reverse = Column::new(&BlockTable::reversed(a), &reversed, band, wavefront, stop)?;
     // Rows i known on both sides (reverse row r is i = m - r).
     let lo = forward.first_row.max(m.saturating_sub(reverse.last_row()));
     let hi = forward.last_row().min(m - reverse.first_row);
@@ -187,6 +199,51 @@ struct Column {
 }
 
 impl Column {
+    /// The last column of the pattern of `table` run over `text` inside `band`
+    /// (see [`Column::of`]), or, with `wavefront`, the whole column
+    /// ([`Column::whole`]) where this CPU and the table allow it.
+    fn new<T: Unit>(
+        table: &BlockTable,
+        text: &[T],
+        band: Band,
+        wavefront: bool,
+        stop: Stop<'_>,
+    ) -> Option<Self> {
+        if wavefront
+            && !text.is_empty()
+            && let Some(plan) = Plan::new(table)
+        {
+            return Column::whole(&plan, band.rows(), text, stop);
+        }
+        Column::of(table, text.iter().copied(), band, stop)
+    }
+
+    /// Every row of the last column, exact, from the wavefront kernel.
+    ///
+    /// A banded column leaves out rows outside its band and may over-estimate
+    /// rows near its edges, but it is exact on every optimal path, and every
+    /// optimal path lies inside it. So the rows where forward plus reverse is
+    /// least, and the smallest of them that the split takes, are the same in
+    /// both columns: the alignment does not change.
+    fn whole<T: Unit>(plan: &Plan<'_>, m: usize, text: &[T], stop: Stop<'_>) -> Option<Self> {
+        let blocks = myers1999_wavefront::last_column(plan, m, text, stop)?;
+        // Row 0 of column n is n; each row below adds its vertical delta.
+        let mut value = text.len();
+        let mut values = Vec::with_capacity(m + 1);
+        values.push(value as u32);
+        for row in 1..=m {
+            let [vp, vn] = blocks[(row - 1) / 64];
+            let bit = (row - 1) % 64;
+            value += ((vp >> bit) & 1) as usize;
+            value -= ((vn >> bit) & 1) as usize;
+            values.push(value as u32);
+        }
+        Some(Column {
+            first_row: 0,
+            values,
+        })
+    }
+
     /// Runs the pattern of `table` over `text` inside `band` and keeps the
     /// last column's rows that the band computed (row 0 when the band reaches
     /// it), rows past the pattern left out.
@@ -292,6 +349,40 @@ mod tests {
                 let ops = run(x, y);
                 prop_assert_eq!(ops.len(), naive(x, y));
                 prop_assert_eq!(&apply(x, y, &ops), y);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+        /// The wavefront's whole column equals a run over the whole matrix, row
+        /// for row, across block edges (127..=129, 191..=193 ...) and text lengths.
+        #[test]
+        fn whole_columns_from_the_wavefront_equal_the_blocks(
+            m in prop_oneof![127usize..=129, 191usize..=193, 255usize..=257, 129usize..700],
+            n in 1usize..400,
+            alphabet in prop_oneof![Just(2u32), Just(4), Just(300)],
+            seed in any::<u64>(),
+        ) {
+            let mut x = seed | 1;
+            let mut next = || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % u64::from(alphabet)) as u32
+            };
+            let a: Vec<u32> = (0..m).map(|_| next()).collect();
+            let b: Vec<u32> = (0..n).map(|_| next()).collect();
+            let band = Band::new(m, n, None);
+            for table in [BlockTable::new(&a), BlockTable::reversed(&a)] {
+                let Some(plan) = Plan::new(&table) else {
+                    return Ok(()); // no AVX2 here: nothing to compare
+                };
+                let whole = Column::whole(&plan, m, &b, Stop::Never).unwrap();
+                let blocks = Column::of(&table, b.iter().copied(), band, Stop::Never).unwrap();
+                prop_assert_eq!(blocks.first_row, 0);
+                prop_assert_eq!(&whole.values, &blocks.values);
             }
         }
     }

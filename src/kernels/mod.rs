@@ -30,7 +30,7 @@
 //! Within this folder the arrows point one way: `scores` -> `distance` ->
 //! `weighted` -> `dispatch` -> the algorithm files -> `masks`; `lanes` ->
 //! `hyyro2003` -> `masks`; `hirschberg` -> `hyyro2003_traceback`,
-//! `myers1999_traceback` -> `masks`, `traceback`.
+//! `myers1999_traceback`, `myers1999_wavefront` -> `masks`, `traceback`.
 
 pub(crate) mod dispatch;
 pub(crate) mod distance;

@@ -112,6 +112,11 @@ impl Band {
         self.m
     }
 
+    /// The diagonals it covers (more than the matrix has when it covers all).
+    pub(crate) fn diagonals(&self) -> usize {
+        (self.high - self.low + 1) as usize
+    }
+
     /// The first and last block of column `j` (never empty for `1 <= j <= n`).
     #[inline]
     fn blocks(&self, j: usize) -> (usize, usize) {

@@ -318,6 +318,22 @@ impl<G: Reg, const R: usize> BandState<G, R> {
 
     /// Once every chunk ran: the sum of the vertical deltas of the band's
     /// rows (up to row m) in the last column.
+    /// Appends the vertical deltas `[vp, vn]` of each of the band's blocks in
+    /// the last column, top block first (the last block's rows past the
+    /// pattern left as they are: callers read rows up to `m` only).
+    pub(super) fn last_blocks(&self, job: &Job<'_>, out: &mut Vec<[u64; 2]>) {
+        let (blocks, w) = (job.blocks, G::L * R);
+        for (g, st) in self.strips.clone().zip(&self.state) {
+            for r in 0..R {
+                for l in 0..G::L {
+                    if g * w + G::L * r + l < blocks {
+                        out.push([st.vp[r].lane(l), st.vn[r].lane(l)]);
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn vertical_deltas(&self, job: &Job<'_>) -> isize {
         let (m, blocks, w) = (job.m, job.blocks, G::L * R);
         let mut d = 0isize;

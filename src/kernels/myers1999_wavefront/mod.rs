@@ -92,6 +92,9 @@ impl AnyBand {
     fn vertical_deltas(&self, _: &Job<'_>) -> isize {
         match *self {}
     }
+    fn last_blocks(&self, _: &Job<'_>, _: &mut Vec<[u64; 2]>) {
+        match *self {}
+    }
 }
 
 /// Time steps per chunk: a strip's carry buffer (16 bytes a step) and the
@@ -249,6 +252,39 @@ pub(crate) fn distance_latin1<T: Unit>(
         };
         run_width(width, &job, stop)
     })
+}
+
+/// The vertical deltas `[vp, vn]` of every block of the last column, top
+/// block first, for the pattern of `m` units that `plan` was made for and
+/// `text` (at least one unit); `None` if `stop` was raised. Hirschberg's
+/// split needs the whole score column, not only its bottom cell: this is
+/// that column at the wavefront's speed, its state read once the single band
+/// has run every chunk (the stop flag looked at between chunks).
+pub(crate) fn last_column<T: Unit>(
+    plan: &Plan<'_>,
+    m: usize,
+    text: &[T],
+    stop: Stop<'_>,
+) -> Option<Vec<[u64; 2]>> {
+    debug_assert!(m > 0 && plan.table.blocks() == m.div_ceil(64) && !text.is_empty());
+    let mut pipeline = Pipeline::with_chunk(plan, m, text, 1, CHUNK);
+    loop {
+        if stop.raised() {
+            return None;
+        }
+        match pipeline.work() {
+            Work::Ran => {}
+            Work::Done => break,
+            Work::Wait => unreachable!("a lone band is always ready until done"),
+        }
+    }
+    let mut blocks = Vec::with_capacity(plan.table.blocks());
+    for band in &mut pipeline.bands {
+        band.get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last_blocks(&pipeline.job, &mut blocks);
+    }
+    Some(blocks)
 }
 
 /// Time steps per chunk in a [`Pipeline`]: a chunk of a band is a unit of

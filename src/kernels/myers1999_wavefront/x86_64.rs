@@ -80,6 +80,19 @@ impl AnyBand {
         }
     }
 
+    /// [`BandState::last_blocks`].
+    pub(super) fn last_blocks(&self, job: &Job<'_>, out: &mut Vec<[u64; 2]>) {
+        // SAFETY: as in `new`, the band's width runs on this CPU.
+        unsafe {
+            match &self.0 {
+                Band::Avx2(b) => last_blocks_avx2(b, job, out),
+                Band::Avx2x2(b) => last_blocks_avx2(b, job, out),
+                Band::Avx512(b) => last_blocks_avx512(b, job, out),
+                Band::Avx512x2(b) => last_blocks_avx512(b, job, out),
+            }
+        }
+    }
+
     /// [`BandState::vertical_deltas`].
     pub(super) fn vertical_deltas(&self, job: &Job<'_>) -> isize {
         // SAFETY: as in `new`, the band's width runs on this CPU.
@@ -146,6 +159,28 @@ unsafe fn advance_avx512<const R: usize>(
 #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
 unsafe fn deltas_avx512<const R: usize>(band: &BandState<Avx512, R>, job: &Job<'_>) -> isize {
     band.vertical_deltas(job)
+}
+
+/// # Safety
+/// As for [`avx2`].
+#[target_feature(enable = "avx2")]
+unsafe fn last_blocks_avx2<const R: usize>(
+    band: &BandState<Avx2, R>,
+    job: &Job<'_>,
+    out: &mut Vec<[u64; 2]>,
+) {
+    band.last_blocks(job, out);
+}
+
+/// # Safety
+/// As for [`avx512`].
+#[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
+unsafe fn last_blocks_avx512<const R: usize>(
+    band: &BandState<Avx512, R>,
+    job: &Job<'_>,
+    out: &mut Vec<[u64; 2]>,
+) {
+    band.last_blocks(job, out);
 }
 
 /// An AVX2 register. Values of this type exist only inside the
