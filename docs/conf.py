@@ -66,9 +66,11 @@ def _skip_member(app, what, name, obj, skip, options):
 # parameters and dunder methods: ``max_distance``, ``__arrow_c_array__``. In
 # reStructuredText a trailing ``__`` reads as a hyperlink reference, so in a docstring
 # without any reStructuredText markup such identifiers are shown as literals. Docstrings
-# that use markup (the pure-Python modules') are left as written.
+# that use markup (the pure-Python modules') are left as written. A keyword given a
+# value (``grapheme_segmentation=True``) is one literal: an end-string followed by "="
+# is no end-string in reStructuredText.
 _IDENT = re.compile(
-    r"(?<![`\w.])(_{0,2}[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_{0,2}(?:\(\))?)(?![`\w])"
+    r"(?<![`\w.])(_{0,2}[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_{0,2}(?:\(\)|=\w+)?)(?![`\w])"
 )
 
 

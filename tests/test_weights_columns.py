@@ -49,7 +49,9 @@ def test_arrow_weighted_and_normalized_match_rapidfuzz(cols, w, layout):
     got = lev.levenshtein_arrow(ca, cb, weights=w).to_pylist()
     assert got == per_pair(lambda x, y: RF.distance(x, y, weights=w), a, b)
     normalized = lev.levenshtein_arrow(ca, cb, weights=w, normalized=True)
-    close(normalized.to_pylist(), per_pair(lambda x, y: RF.normalized_distance(x, y, weights=w), a, b))
+    close(
+        normalized.to_pylist(), per_pair(lambda x, y: RF.normalized_distance(x, y, weights=w), a, b)
+    )
     assert pa.array(normalized).type == pa.float64()
     assert normalized.null_count == sum(x is None or y is None for x, y in zip(a, b, strict=True))
 

@@ -4,10 +4,10 @@ from .pyo3_levenshtein import (
     MAX_THREADS,
     UNICODE_VERSION,
     DistanceArray,
-    JoinResult,
-    LevenshteinIndex,
     Editops,
     ErrorCounts,
+    JoinResult,
+    LevenshteinIndex,
     Opcodes,
     PairCounts,
     editops,
@@ -20,8 +20,8 @@ from .pyo3_levenshtein import (
     nearest,
     normalized_distance,
     normalized_similarity,
-    similarity,
     opcodes,
+    similarity,
 )
 from .pyo3_levenshtein import (
     __version__ as __version__,

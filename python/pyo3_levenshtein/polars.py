@@ -111,4 +111,6 @@ class LevenshteinNamespace:
                 return pl.Series(a.name, levenshtein_arrow(a, scalar, **pair_options))
             return pl.Series(a.name, levenshtein_arrow(a, b, **pair_options))
 
-        return pl.map_batches([self._expr, other], pairwise, return_dtype=dtype, is_elementwise=True)
+        return pl.map_batches(
+            [self._expr, other], pairwise, return_dtype=dtype, is_elementwise=True
+        )

@@ -23,8 +23,8 @@ use crate::runtime::stop::Stop;
 use crate::text::units::Units;
 use rayon::prelude::*;
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Pairs per parallel task; a multiple of 8 so each task owns whole validity bytes.
 pub const BLOCK: usize = 2048;
@@ -492,7 +492,10 @@ impl FirstError {
     }
 
     fn into_inner(self) -> Option<ColumnError> {
-        let slot = self.first.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let slot = self
+            .first
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         slot.map(|(_, e)| e)
     }
 }
