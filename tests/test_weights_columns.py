@@ -212,3 +212,24 @@ def test_polars_broadcast_literal_on_the_left_keeps_the_weights_direction():
     )
     assert out["d"].to_list() == [RF.distance("ab", y, weights=w) for y in df["b"]]
     close(out["n"].to_list(), [RF.normalized_distance("ab", y, weights=w) for y in df["b"]])
+
+
+def test_normalized_matrix_of_token_sequences():
+    got = lev.levenshtein_matrix([["a", "b"], []], [["a"], (1, 2, 3)], normalized=True)
+    want = [[RF.normalized_distance(q, c) for c in (["a"], [1, 2, 3])] for q in (["a", "b"], [])]
+    assert np.array_equal(got, np.array(want))
+
+
+def test_polars_normalized_distance_in_a_streaming_query():
+    pl = pytest.importorskip("polars")
+    import pyo3_levenshtein.polars  # noqa: F401
+
+    a = ["kitten", None, "é😀"] * 1000
+    b = ["sitting", "x", "e"] * 1000
+    out = (
+        pl.LazyFrame({"a": a, "b": b})
+        .select(n=pl.col("a").levenshtein.normalized_distance(pl.col("b"), weights=(2, 1, 1)))
+        .collect(engine="streaming")
+    )
+    want = per_pair(lambda x, y: RF.normalized_distance(x, y, weights=(2, 1, 1)), a, b)
+    close(out["n"].to_list(), want)
