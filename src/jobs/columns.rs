@@ -287,7 +287,8 @@ impl fmt::Display for ColumnError {
             ),
             ColumnError::Overflow { index } => write!(
                 f,
-                "the weighted distance of pair {index} exceeds 4294967295, too large for a UInt32 distance"
+                "the weighted distance of pair {index} exceeds 4294967295, too large for a UInt32 \
+                 distance: smaller weights, or normalized distances, fit"
             ),
             ColumnError::Core(e) => e.fmt(f),
         }

@@ -375,6 +375,7 @@ impl DistanceArray {
 }
 
 impl DistanceArray {
+    /// The values as `T`, which must be the native type of the array's data type.
     fn values<T: ArrowNativeType>(&self) -> Vec<Option<T>> {
         let values = self.data.buffer::<T>(0);
         (0..self.data.len())
