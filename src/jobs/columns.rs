@@ -11,8 +11,8 @@
 //! [`Units`] the kernels take. Only a non-ASCII string is decoded, into a scratch
 //! buffer reused by the thread (to bytes if every code point is below 256, else to
 //! `u32`). Memory beyond the output is the scratch of each thread, not per pair:
-//! the output (4 bytes per pair plus a validity bit) is written in place by blocks
-//! of [`BLOCK`] pairs, each located by index.
+//! the output (4 bytes per pair, 8 for normalized distances, plus a validity bit)
+//! is written in place by blocks of [`BLOCK`] pairs, each located by index.
 
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, Pushed, Queue};

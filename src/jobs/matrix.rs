@@ -10,6 +10,9 @@
 //!
 //! Cost: O(n) vector steps per (group, choice of n units): for W1-like strings
 //! about `queries / lanes` groups times the total length of the choices.
+//!
+//! Each cell is written through a function of the distance and the two lengths,
+//! so [`normalized_matrix`] runs the same tasks and divides as it writes.
 
 use super::Parallel;
 use crate::error::Error;
