@@ -38,7 +38,7 @@ pub use jobs::batch::{
 pub use jobs::error_counts::{ErrorCounts, PairCounts, Tokens, error_counts};
 pub use jobs::index::{Index, MAX_STRINGS};
 pub use jobs::join::{JoinPairs, levenshtein_join, levenshtein_self_join};
-pub use jobs::matrix::{available_memory, levenshtein_matrix};
+pub use jobs::matrix::{available_memory, levenshtein_matrix, normalized_matrix};
 pub use jobs::nearest::nearest;
 pub use jobs::{Parallel, batch, columns};
 pub use kernels::lanes::Kernel;

@@ -5,10 +5,11 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 use pyo3_levenshtein::columns::{
-    Bitmap, Chunk, Column, ColumnError, Side, Strings, levenshtein_columns,
+    Bitmap, Chunk, Column, ColumnError, Distances, Side, Strings, levenshtein_columns,
+    normalized_columns,
 };
-use pyo3_levenshtein::reference::naive;
-use pyo3_levenshtein::{Options, Units, code_points};
+use pyo3_levenshtein::reference::{naive, naive_weighted};
+use pyo3_levenshtein::{Options, Units, Weights, code_points, scores};
 
 /// Owned Arrow buffers for some optional strings, in one layout, with `skip`
 /// leading elements that the chunk slices away (as an Arrow array offset does).
@@ -119,7 +120,7 @@ fn expected(a: &[Option<String>], b: &[Option<String>]) -> Vec<Option<u32>> {
         .collect()
 }
 
-fn as_options(d: &pyo3_levenshtein::columns::Distances) -> Vec<Option<u32>> {
+fn as_options<T: Copy>(d: &Distances<T>) -> Vec<Option<T>> {
     d.values
         .iter()
         .enumerate()
@@ -171,6 +172,45 @@ proptest! {
         ).expect("valid column");
         let bs = vec![Some(b); a.len()];
         prop_assert_eq!(as_options(&got), expected(&a, &bs));
+    }
+
+    /// Weighted distances and normalized ones, over chunked and sliced columns of
+    /// every layout, against the naive weighted distance and the per-pair score.
+    #[test]
+    fn weighted_and_normalized_columns_match_the_per_pair_results(
+        pairs in vec((text(), text()), 0..300),
+        layouts in (0u8..3, 0u8..3),
+        skips in (0usize..20, 0usize..20),
+        (insert, delete, substitute) in (0usize..4, 0usize..4, 0usize..5),
+        grapheme_segmentation in any::<bool>(),
+    ) {
+        let a: Vec<Option<String>> = pairs.iter().map(|p| p.0.clone()).collect();
+        let b: Vec<Option<String>> = pairs.iter().map(|p| p.1.clone()).collect();
+        let cut = a.len() / 2;
+        let (a1, a2) = (Owned::new(layouts.0, &a[..cut], skips.0), Owned::new(layouts.0, &a[cut..], skips.1));
+        let b1 = Owned::new(layouts.1, &b, skips.1);
+        let column_a = Column::new([a1.chunk(), a2.chunk()]);
+        let column_b = Column::new([b1.chunk()]);
+        let weights = Weights { insert, delete, substitute };
+        let options = Options { weights, grapheme_segmentation, ..Options::default() };
+        let (sa, sb) = (Side::Column(&column_a), Side::Column(&column_b));
+        let got = levenshtein_columns(sa, sb, options, Some(2), || false).expect("valid columns");
+        let normalized = normalized_columns(sa, sb, options, Some(2), || false).expect("valid columns");
+        let (got, normalized) = (as_options(&got), as_options(&normalized));
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            let (Some(x), Some(y)) = (x, y) else {
+                prop_assert!(got[i].is_none() && normalized[i].is_none());
+                continue;
+            };
+            let (x, y) = (code_points(x), code_points(y));
+            let (ux, uy) = (Units::U32(&x), Units::U32(&y));
+            if !grapheme_segmentation {
+                prop_assert_eq!(got[i], Some(naive_weighted(&x, &y, insert, delete, substitute) as u32));
+            }
+            prop_assert_eq!(got[i], Some(pyo3_levenshtein::levenshtein(ux, uy, options) as u32));
+            let want = scores::normalized_distance(ux, uy, options, None);
+            prop_assert_eq!(normalized[i].map(f64::to_bits), Some(want.to_bits()));
+        }
     }
 
     /// Any corruption of the buffers gives a result or an error, never a panic.

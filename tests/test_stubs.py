@@ -130,8 +130,13 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
     good.write_text(
         textwrap.dedent(
             """
+            from typing import Any
+
+            import numpy as np
+            import numpy.typing as npt
             from typing_extensions import assert_type
             import pyo3_levenshtein
+            from pyo3_levenshtein import DistanceArray
             from pyo3_levenshtein import levenshtein, levenshtein_batch
 
             assert_type(levenshtein("a", "b"), int)
@@ -143,6 +148,24 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
             assert_type(levenshtein_batch([("a", "b")]), list[int])
             assert_type(levenshtein_batch([["a", "b"]], num_threads=2), list[int])
             assert_type(levenshtein_batch((p for p in [("a", "b")]), None, True), list[int])
+            assert_type(levenshtein_batch([("a", "b")], normalized=True), list[float])
+            col = ["a"]  # any object passes the stub's a and b
+            assert_type(pyo3_levenshtein.levenshtein_arrow(col, "b"), DistanceArray[int])
+            assert_type(
+                pyo3_levenshtein.levenshtein_arrow(col, "b", weights=(1, 1, 2), normalized=True),
+                DistanceArray[float],
+            )
+            assert_type(
+                pyo3_levenshtein.levenshtein_arrow(col, "b", normalized=True).to_pylist(),
+                list[float | None],
+            )
+            assert_type(
+                pyo3_levenshtein.levenshtein_matrix(["a"], ["b"], normalized=True),
+                npt.NDArray[np.float64],
+            )
+            assert_type(
+                pyo3_levenshtein.levenshtein_matrix(["a"], ["b"]), npt.NDArray[np.integer[Any]]
+            )
             assert_type(pyo3_levenshtein.UNICODE_VERSION, str)
             assert_type(pyo3_levenshtein.MAX_THREADS, int)
             """
@@ -152,11 +175,13 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
     bad.write_text(
         textwrap.dedent(
             """
+            import pyo3_levenshtein
             from pyo3_levenshtein import levenshtein, levenshtein_batch
 
             levenshtein(1, "b")
             levenshtein("a", {"b"})
             levenshtein_batch([("a", "b")], num_threads="2")
+            pyo3_levenshtein.levenshtein_matrix(["a"], ["b"], normalized="yes")
             """
         )
     )
@@ -173,4 +198,4 @@ def test_mypy_accepts_correct_use_and_rejects_wrong_types(tmp_path):
     good_errors = [line for line in lines if line.startswith("good.py:")]
     bad_errors = [line for line in lines if line.startswith("bad.py:") and ": error:" in line]
     assert good_errors == [], out
-    assert len(bad_errors) == 3, out
+    assert len(bad_errors) == 4, out

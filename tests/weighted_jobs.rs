@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use pyo3_levenshtein::reference::naive_weighted;
 use pyo3_levenshtein::{
     Options, Parallel, Units, Weights, levenshtein, levenshtein_batch, levenshtein_matrix, nearest,
+    normalized_matrix, scores,
 };
 
 fn words() -> impl Strategy<Value = Vec<Vec<u32>>> {
@@ -73,5 +74,32 @@ proptest! {
         let want: Vec<(usize, usize)> = want.into_iter().map(|(d, j)| (j, d)).collect();
         let found = nearest(q[0], &c[..], top, options, Parallel::default(), || false).expect("nearest");
         prop_assert_eq!(found, want);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The normalized matrix divides the lanes' and the pairwise distances by the
+    /// maximum as it writes them: the same bits as the per-pair score.
+    #[test]
+    fn the_normalized_matrix_is_the_per_pair_normalized_distance(
+        queries in words(),
+        choices in words(),
+        w in weights(),
+        grapheme_segmentation in any::<bool>(),
+    ) {
+        let options = Options { weights: w, grapheme_segmentation, ..Options::default() };
+        let q: Vec<Units> = queries.iter().map(|s| Units::U32(s)).collect();
+        let c: Vec<Units> = choices.iter().map(|s| Units::U32(s)).collect();
+        let mut out = vec![0.0f64; q.len() * c.len()];
+        normalized_matrix(&q[..], &c[..], options, Parallel::default(), &mut out, || false)
+            .expect("matrix");
+        for (i, a) in q.iter().enumerate() {
+            for (j, b) in c.iter().enumerate() {
+                let want = scores::normalized_distance(*a, *b, options, None);
+                prop_assert_eq!(out[i * c.len() + j].to_bits(), want.to_bits());
+            }
+        }
     }
 }

@@ -2,10 +2,12 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import (
     Any,
     ClassVar,
+    Generic,
     Literal,
     Protocol,
     SupportsIndex,
     TypeAlias,
+    TypeVar,
     final,
     overload,
 )
@@ -59,6 +61,9 @@ __version__: str
 
 # (insert, delete, substitute): the cost of each edit, ints >= 0.
 _Weights: TypeAlias = tuple[int, int, int] | Sequence[int]
+
+# What a DistanceArray holds: int distances, or float normalized ones.
+_D = TypeVar("_D", int, float)
 
 def levenshtein(
     s1: _Seq,
@@ -180,8 +185,9 @@ def similarity(
     """
 
 @final
-class DistanceArray:
-    """An Arrow UInt32 array of distances, null where either input was null.
+class DistanceArray(Generic[_D]):
+    """An Arrow array of distances (UInt32, or Float64 for normalized distances),
+    null where either input was null.
 
     Exports the Arrow PyCapsule interface, so pyarrow.array(r) and
     polars.Series(r) take it without a copy; to_pylist() needs neither.
@@ -193,9 +199,10 @@ class DistanceArray:
     @property
     def null_count(self) -> int:
         """The number of null distances."""
-    def to_pylist(self) -> list[int | None]:
-        """The distances as a list of int (None where null)."""
+    def to_pylist(self) -> list[_D | None]:
+        """The distances as a list of int, or of float when normalized (None where null)."""
 
+@overload
 def levenshtein_arrow(
     a: object,
     b: object,
@@ -203,7 +210,31 @@ def levenshtein_arrow(
     grapheme_segmentation: bool = False,
     max_distance: int | None = None,
     num_threads: int | None = None,
-) -> DistanceArray:
+    weights: _Weights | None = None,
+    normalized: Literal[False] = False,
+) -> DistanceArray[int]: ...
+@overload
+def levenshtein_arrow(
+    a: object,
+    b: object,
+    *,
+    grapheme_segmentation: bool = False,
+    max_distance: None = None,
+    num_threads: int | None = None,
+    weights: _Weights | None = None,
+    normalized: Literal[True],
+) -> DistanceArray[float]: ...
+@overload
+def levenshtein_arrow(
+    a: object,
+    b: object,
+    *,
+    grapheme_segmentation: bool = False,
+    max_distance: int | None = None,
+    num_threads: int | None = None,
+    weights: _Weights | None = None,
+    normalized: bool = False,
+) -> DistanceArray[int] | DistanceArray[float]:
     """Levenshtein distances between two Arrow string columns, element by element.
 
     a and b are objects exporting the Arrow PyCapsule interface
@@ -213,10 +244,13 @@ def levenshtein_arrow(
     be a str, compared with every element of a. The utf8, large_utf8
     and utf8_view layouts are read in place; a null on either side gives null.
     Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
-    parallel with the GIL released (num_threads and max_distance as in
-    levenshtein_batch). Raises ValueError for columns of different lengths or
-    malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
-    but a string column.
+    parallel with the GIL released (num_threads, max_distance and weights as in
+    levenshtein_batch; a weighted distance beyond the UInt32 range is a
+    ValueError). With normalized=True the DistanceArray is Arrow Float64 and
+    holds normalized distances, as normalized_distance computes them
+    (max_distance is then not allowed). Raises ValueError for columns of
+    different lengths or malformed Arrow data (bad offsets, invalid UTF-8),
+    TypeError for anything but a string column.
     """
 
 def nearest(
@@ -242,6 +276,7 @@ def nearest(
     compared as in levenshtein (all of them interned together first).
     """
 
+@overload
 def levenshtein_matrix(
     queries: Iterable[_Seq] | _ArrowStrings,
     choices: Iterable[_Seq] | _ArrowStrings,
@@ -249,9 +284,34 @@ def levenshtein_matrix(
     max_distance: int | None = None,
     grapheme_segmentation: bool = False,
     num_threads: int | None = None,
-    dtype: str | npt.DTypeLike = "uint32",
+    dtype: str | npt.DTypeLike | None = None,
     weights: _Weights | None = None,
-) -> npt.NDArray[np.integer[Any]]:
+    normalized: Literal[False] = False,
+) -> npt.NDArray[np.integer[Any]]: ...
+@overload
+def levenshtein_matrix(
+    queries: Iterable[_Seq] | _ArrowStrings,
+    choices: Iterable[_Seq] | _ArrowStrings,
+    *,
+    max_distance: None = None,
+    grapheme_segmentation: bool = False,
+    num_threads: int | None = None,
+    dtype: Literal["float64"] | type[np.float64] | np.dtype[np.float64] | None = None,
+    weights: _Weights | None = None,
+    normalized: Literal[True],
+) -> npt.NDArray[np.float64]: ...
+@overload
+def levenshtein_matrix(
+    queries: Iterable[_Seq] | _ArrowStrings,
+    choices: Iterable[_Seq] | _ArrowStrings,
+    *,
+    max_distance: int | None = None,
+    grapheme_segmentation: bool = False,
+    num_threads: int | None = None,
+    dtype: str | npt.DTypeLike | None = None,
+    weights: _Weights | None = None,
+    normalized: bool = False,
+) -> npt.NDArray[np.integer[Any]] | npt.NDArray[np.float64]:
     """Levenshtein distances between every query and every choice, as a NumPy array.
 
     Returns an array of shape (len(queries), len(choices)) whose [i, j] is the
@@ -261,6 +321,9 @@ def levenshtein_matrix(
     "uint8", "uint16", "uint32" (the default), "uint64", "int32" and "int64"; a
     dtype too narrow for the possible distances is a ValueError, and a matrix
     larger than the available memory a MemoryError, raised before allocating.
+    With normalized=True the array is float64 and holds normalized distances,
+    as normalized_distance computes them (dtype must then be None or float64,
+    and max_distance is not allowed). weights are as in levenshtein.
     Needs NumPy. Computed in parallel with the GIL released; num_threads and
     grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
     Queries and choices may also be sequences of hashable elements, compared

@@ -11,18 +11,20 @@
 //! [`Units`] the kernels take. Only a non-ASCII string is decoded, into a scratch
 //! buffer reused by the thread (to bytes if every code point is below 256, else to
 //! `u32`). Memory beyond the output is the scratch of each thread, not per pair:
-//! the output (4 bytes per pair plus a validity bit) is written in place by blocks
-//! of [`BLOCK`] pairs, each located by index.
+//! the output (4 bytes per pair, 8 for normalized distances, plus a validity bit)
+//! is written in place by blocks of [`BLOCK`] pairs, each located by index.
 
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, Pushed, Queue};
+use crate::kernels::scores::normalized_distance_with_stop;
 use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
+use crate::runtime::stop::Stop;
 use crate::text::units::Units;
 use rayon::prelude::*;
 use std::fmt;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Pairs per parallel task; a multiple of 8 so each task owns whole validity bytes.
 pub const BLOCK: usize = 2048;
@@ -285,7 +287,8 @@ impl fmt::Display for ColumnError {
             ),
             ColumnError::Overflow { index } => write!(
                 f,
-                "the weighted distance of pair {index} exceeds 4294967295, too large for a UInt32 distance"
+                "the weighted distance of pair {index} exceeds 4294967295, too large for a UInt32 \
+                 distance: smaller weights, or normalized distances, fit"
             ),
             ColumnError::Core(e) => e.fmt(f),
         }
@@ -300,11 +303,12 @@ impl From<Error> for ColumnError {
     }
 }
 
-/// The distances, as the buffers of an Arrow UInt32 array.
+/// The results, as the buffers of an Arrow array: UInt32 distances, or Float64
+/// normalized distances.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Distances {
-    /// One distance per pair; 0 where the result is null.
-    pub values: Vec<u32>,
+pub struct Distances<T = u32> {
+    /// One result per pair; 0 where the result is null.
+    pub values: Vec<T>,
     /// Validity bits (least significant first), or `None` when nothing is null.
     pub validity: Option<Vec<u8>>,
     pub null_count: usize,
@@ -414,8 +418,9 @@ fn side_len(side: Side<'_, '_>) -> Option<usize> {
 ///
 /// # Errors
 /// Columns of different lengths, an element outside its buffers, not UTF-8 or
-/// too long (the error names the lowest such index found), an invalid thread
-/// count, a pool that could not start, or cancellation.
+/// too long (the error names the lowest such index found), a weighted distance
+/// beyond `u32::MAX`, an invalid thread count, a pool that could not start, or
+/// cancellation.
 pub fn levenshtein_columns(
     a: Side<'_, '_>,
     b: Side<'_, '_>,
@@ -423,41 +428,112 @@ pub fn levenshtein_columns(
     threads: Option<usize>,
     poll: impl FnMut() -> bool,
 ) -> Result<Distances, ColumnError> {
+    let cap = options
+        .max_distance
+        .map_or(usize::MAX, |k| k.saturating_add(1));
+    // Grapheme mode segments pair by pair first; the lanes compute unit costs.
+    let lanes = (!options.grapheme_segmentation
+        && options.unit_weights()
+        && hyyro2003_pairs::lanes_for(options.max_distance))
+    .then_some(move |d: usize| d.min(cap) as u32);
+    // Unit-cost distances never exceed the longer length, which was checked to
+    // fit in u32; weighted ones may not fit.
+    let pair = |x: Units<'_>, y: Units<'_>, index: usize, stop: &AtomicBool| {
+        let d = levenshtein_with_stop(x, y, options, stop)?;
+        Some(u32::try_from(d).map_err(|_| ColumnError::Overflow { index }))
+    };
+    run_columns(a, b, threads, poll, lanes.as_ref(), pair)
+}
+
+/// Normalized distances (as [`crate::scores::normalized_distance`] computes
+/// them, `options.max_distance` ignored) between `a[i]` and `b[i]`, or `a[i]` and
+/// the scalar `b`, null where either element is null; threads and `poll` as in
+/// [`levenshtein_columns`]. Each pair goes through the scores on its own: the
+/// batch lanes report no lengths to divide by.
+///
+/// ```
+/// use pyo3_levenshtein::columns::{Chunk, Column, Side, Strings, normalized_columns};
+/// use pyo3_levenshtein::{Options, Units};
+/// let offsets: Vec<u8> = [0i32, 6, 6].iter().flat_map(|o| o.to_ne_bytes()).collect();
+/// let strings = Strings::Utf8 { offsets: &offsets, values: b"kitten" };
+/// let a = Column::new([Chunk::new(strings, None, 2).unwrap()]);
+/// let b = Units::U8(b"sitting");
+/// let d = normalized_columns(Side::Column(&a), Side::Scalar(b), Options::default(), Some(1), || false);
+/// assert_eq!(d.unwrap().values, vec![3.0 / 7.0, 1.0]);
+/// ```
+///
+/// # Errors
+/// As [`levenshtein_columns`], but no overflow: a normalized distance always fits.
+pub fn normalized_columns(
+    a: Side<'_, '_>,
+    b: Side<'_, '_>,
+    options: Options,
+    threads: Option<usize>,
+    poll: impl FnMut() -> bool,
+) -> Result<Distances<f64>, ColumnError> {
+    let pair = |x: Units<'_>, y: Units<'_>, _: usize, stop: &AtomicBool| {
+        normalized_distance_with_stop(x, y, options, None, Stop::Flag(stop)).map(Ok)
+    };
+    run_columns(a, b, threads, poll, None::<&fn(usize) -> f64>, pair)
+}
+
+/// The first data error found, by lowest pair index, and whether any was found.
+struct FirstError {
+    failed: AtomicBool,
+    first: Mutex<Option<(usize, ColumnError)>>,
+}
+
+impl FirstError {
+    fn report(&self, index: usize, e: ColumnError) {
+        self.failed.store(true, Ordering::Relaxed);
+        let mut slot = self.first.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_none_or(|(i, _)| index < *i) {
+            *slot = Some((index, e));
+        }
+    }
+
+    fn into_inner(self) -> Option<ColumnError> {
+        let slot = self
+            .first
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        slot.map(|(_, e)| e)
+    }
+}
+
+/// The machinery of [`levenshtein_columns`] and [`normalized_columns`]: `pair`
+/// computes one present pair (`None` once the stop flag is raised, an error for a
+/// result that does not fit the output); with `lanes`, plain pairs borrowed as
+/// they are go several at a time through the unit-cost batch lanes, their
+/// distances converted by it.
+fn run_columns<T: Copy + Default + Send>(
+    a: Side<'_, '_>,
+    b: Side<'_, '_>,
+    threads: Option<usize>,
+    poll: impl FnMut() -> bool,
+    lanes: Option<&(impl Fn(usize) -> T + Sync)>,
+    pair: impl Fn(Units<'_>, Units<'_>, usize, &AtomicBool) -> Option<Result<T, ColumnError>> + Sync,
+) -> Result<Distances<T>, ColumnError> {
     let pool = pool(threads)?;
     let len = match (side_len(a), side_len(b)) {
         (Some(x), Some(y)) if x != y => return Err(ColumnError::Lengths { a: x, b: y }),
         (Some(n), _) | (None, Some(n)) => n,
         (None, None) => 1,
     };
-    let mut values = vec![0u32; len];
+    let mut values = vec![T::default(); len];
     let mut validity = vec![0u8; len.div_ceil(8)];
     let stop = AtomicBool::new(false);
-    let failed = AtomicBool::new(false);
-    let first_error: Mutex<Option<(usize, ColumnError)>> = Mutex::new(None);
-    let report = |index: usize, e: ColumnError| {
-        failed.store(true, Ordering::Relaxed);
-        let mut slot = first_error
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if slot.as_ref().is_none_or(|(i, _)| index < *i) {
-            *slot = Some((index, e));
+    let errors = FirstError {
+        failed: AtomicBool::new(false),
+        first: Mutex::new(None),
+    };
+    let compute = |x: Units<'_>, y: Units<'_>, i: usize| match pair(x, y, i, &stop)? {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.report(i, e);
+            None
         }
     };
-    // Grapheme mode segments pair by pair first.
-    let lanes = !options.grapheme_segmentation
-        && options.unit_weights()
-        && hyyro2003_pairs::lanes_for(options.max_distance);
-    // Unit-cost distances never exceed the longer length, which was checked to
-    // fit in u32; weighted ones may not fit.
-    let fit = |d: usize, index: usize| {
-        u32::try_from(d).ok().or_else(|| {
-            report(index, ColumnError::Overflow { index });
-            None
-        })
-    };
-    let cap = options
-        .max_distance
-        .map_or(usize::MAX, |k| k.saturating_add(1));
     let nulls = run_interruptible(
         &pool,
         &stop,
@@ -471,53 +547,52 @@ pub fn levenshtein_columns(
                     let mut queue = Queue::new();
                     let mut nulls = 0;
                     for k in 0..out.len() {
-                        if stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
+                        if stop.load(Ordering::Relaxed) || errors.failed.load(Ordering::Relaxed) {
                             return None;
                         }
                         let i = block * BLOCK + k;
                         // Plain pairs borrowed as they are (ASCII, or a scalar) go
                         // several at a time through the batch lanes; the queued
                         // distances land in `out` at the next flush.
-                        if lanes && let (Some(x), Some(y)) = (borrowed(a, i), borrowed(b, i)) {
+                        if let Some(convert) = lanes
+                            && let (Some(x), Some(y)) = (borrowed(a, i), borrowed(b, i))
+                        {
                             valid[k / 8] |= 1 << (k % 8);
                             match queue.push(k, x, y) {
-                                Pushed::Done(d) => out[k] = d.min(cap) as u32,
+                                Pushed::Done(d) => out[k] = convert(d),
                                 Pushed::Queued => {
                                     if queue.is_full() {
-                                        queue.flush_with(|slot, d| out[slot] = d.min(cap) as u32);
+                                        queue.flush_with(|slot, d| out[slot] = convert(d));
                                     }
                                 }
-                                Pushed::No => {
-                                    out[k] = fit(levenshtein_with_stop(x, y, options, &stop)?, i)?;
-                                }
+                                Pushed::No => out[k] = compute(x, y, i)?,
                             }
                             continue;
                         }
-                        let pair = element(a, Which::A, i, &mut sa)
+                        let elements = element(a, Which::A, i, &mut sa)
                             .and_then(|x| element(b, Which::B, i, &mut sb).map(|y| x.zip(y)));
-                        match pair {
+                        match elements {
                             Ok(Some((x, y))) => {
-                                out[k] = fit(levenshtein_with_stop(x, y, options, &stop)?, i)?;
+                                out[k] = compute(x, y, i)?;
                                 valid[k / 8] |= 1 << (k % 8);
                             }
                             Ok(None) => nulls += 1,
                             Err(e) => {
-                                report(i, e);
+                                errors.report(i, e);
                                 return None;
                             }
                         }
                     }
-                    queue.flush_with(|slot, d| out[slot] = d.min(cap) as u32);
+                    if let Some(convert) = lanes {
+                        queue.flush_with(|slot, d| out[slot] = convert(d));
+                    }
                     Some(nulls)
                 })
                 .sum::<Option<usize>>()
         },
         poll,
     );
-    if let Some((_, e)) = first_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
+    if let Some(e) = errors.into_inner() {
         return Err(e);
     }
     let null_count = nulls?;

@@ -10,10 +10,14 @@
 //!
 //! Cost: O(n) vector steps per (group, choice of n units): for W1-like strings
 //! about `queries / lanes` groups times the total length of the choices.
+//!
+//! Each cell is written through a function of the distance and the two lengths,
+//! so [`normalized_matrix`] runs the same tasks and divides as it writes.
 
 use super::Parallel;
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::kernels::scores::normalize;
 use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::text::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
@@ -164,7 +168,7 @@ impl Chunk {
 }
 
 /// One group against a range of choices.
-struct GroupTask<'a, T> {
+struct GroupTask<'a, T, F> {
     group: &'a Group,
     /// Query symbol ids, per query (empty for queries outside the groups).
     query_ids: &'a [Vec<u32>],
@@ -174,11 +178,11 @@ struct GroupTask<'a, T> {
     cap: usize,
     out: SharedOut<T>,
     row_len: usize,
-    convert: fn(usize) -> T,
+    convert: &'a F,
     stop: &'a AtomicBool,
 }
 
-impl<T> LaneJob for GroupTask<'_, T> {
+impl<T, F: Fn(usize, usize, usize) -> T> LaneJob for GroupTask<'_, T, F> {
     type Output = Option<()>;
 
     #[inline(always)]
@@ -200,12 +204,10 @@ impl<T> LaneJob for GroupTask<'_, T> {
         let write = |j: usize, lanes: &Lanes<W, L>, n: usize| {
             for (lane, &q) in queries.iter().enumerate() {
                 let d = lanes.distance(lane, n);
+                let cell = (self.convert)(d.min(self.cap), lens[lane], n);
                 // SAFETY: q < rows and j < row_len; this task alone owns the cells
                 // of its group's queries in its columns.
-                unsafe {
-                    self.out
-                        .write(q * self.row_len + j, (self.convert)(d.min(self.cap)));
-                }
+                unsafe { self.out.write(q * self.row_len + j, cell) };
             }
         };
         // Two choices at a time: their columns are independent, so the two
@@ -274,6 +276,69 @@ where
     Q: Strings + ?Sized,
     C: Strings + ?Sized,
     T: Send,
+{
+    let cell = move |d: usize, _: usize, _: usize| convert(d);
+    matrix_cells(queries, choices, options, parallel, out, &cell, poll)
+}
+
+/// Normalized distances (as [`crate::scores::normalized_distance`] computes
+/// them, `options.max_distance` ignored) between every query and every choice,
+/// written row by row into `out`; the work and `poll` as in [`levenshtein_matrix`]:
+/// each distance is divided by the largest one the two lengths (in the units
+/// compared: clusters in grapheme mode) allow as it is written.
+///
+/// ```
+/// use pyo3_levenshtein::{normalized_matrix, Options, Parallel, Units};
+/// let queries = [Units::U8(b"kitten"), Units::U8(b"")];
+/// let choices = [Units::U8(b"sitting"), Units::U8(b"")];
+/// let mut out = vec![0.0; 4];
+/// normalized_matrix(&queries[..], &choices[..], Options::default(), Parallel::default(),
+///     &mut out, || false).unwrap();
+/// assert_eq!(out, [3.0 / 7.0, 1.0, 1.0, 0.0]);
+/// ```
+///
+/// # Errors
+/// As [`levenshtein_matrix`].
+///
+/// # Panics
+/// If `out` does not have one cell per pair.
+pub fn normalized_matrix<Q, C>(
+    queries: &Q,
+    choices: &C,
+    options: Options,
+    parallel: Parallel,
+    out: &mut [f64],
+    poll: impl FnMut() -> bool,
+) -> Result<(), Error>
+where
+    Q: Strings + ?Sized,
+    C: Strings + ?Sized,
+{
+    let options = Options {
+        max_distance: None,
+        ..options
+    };
+    let w = options.weights;
+    let cell = move |d: usize, m: usize, n: usize| normalize(d, w.maximum(m, n));
+    matrix_cells(queries, choices, options, parallel, out, &cell, poll)
+}
+
+/// The machinery of both matrices: `convert(distance, query length, choice
+/// length)` gives each cell, the lengths in the units compared.
+fn matrix_cells<Q, C, T, F>(
+    queries: &Q,
+    choices: &C,
+    options: Options,
+    parallel: Parallel,
+    out: &mut [T],
+    convert: &F,
+    poll: impl FnMut() -> bool,
+) -> Result<(), Error>
+where
+    Q: Strings + ?Sized,
+    C: Strings + ?Sized,
+    T: Send,
+    F: Fn(usize, usize, usize) -> T + Sync,
 {
     let (rows, cols) = (queries.count(), choices.count());
     assert_eq!(
@@ -356,9 +421,11 @@ where
             let q = others[(t - lane_tasks) / chunks];
             let a = queries.get(q);
             for j in columns {
-                let d = levenshtein_with_stop(a, choices.get(j), pairwise, &stop)?;
+                let b = choices.get(j);
+                let d = levenshtein_with_stop(a, b, pairwise, &stop)?;
+                let cell = convert(d.min(cap), a.len(), b.len());
                 // SAFETY: in bounds; this task alone owns row q in these columns.
-                unsafe { shared.write(q * cols + j, convert(d.min(cap))) };
+                unsafe { shared.write(q * cols + j, cell) };
             }
             Some(())
         };

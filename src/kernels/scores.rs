@@ -71,12 +71,26 @@ pub(crate) fn normalized_distance_with_stop(
         }
     };
     let (d, maximum) = with_maximum(a, b, options, bound, stop)?;
-    let norm = if maximum == 0 {
+    let norm = normalize(d, maximum);
+    Some(if norm <= c { norm } else { 1.0 })
+}
+
+/// `distance` over `maximum` (see [`maximum`]), 0.0 when the maximum is 0: the
+/// normalized distance, for jobs that get the distance and lengths elsewhere
+/// (a matrix's lanes) and must agree with [`normalized_distance`] to the bit.
+///
+/// ```
+/// use pyo3_levenshtein::scores::normalize;
+/// assert_eq!(normalize(3, 7), 3.0 / 7.0);
+/// assert_eq!(normalize(0, 0), 0.0);
+/// ```
+#[must_use]
+pub fn normalize(distance: usize, maximum: usize) -> f64 {
+    if maximum == 0 {
         0.0
     } else {
-        d as f64 / maximum as f64
-    };
-    Some(if norm <= c { norm } else { 1.0 })
+        distance as f64 / maximum as f64
+    }
 }
 
 /// One minus the normalized distance, in [0, 1]; 1.0 for two empty strings.

@@ -111,6 +111,20 @@ pub(super) fn weights(value: Option<&Bound<'_, PyAny>>) -> PyResult<crate::Weigh
     })
 }
 
+/// `normalized=True` gives floats, which `max_distance` (an int cap) cannot
+/// bound: the two together are a `ValueError` naming both.
+pub(super) fn normalized_without_max_distance(
+    normalized: bool,
+    options: crate::Options,
+) -> PyResult<()> {
+    if normalized && options.max_distance.is_some() {
+        return Err(PyValueError::new_err(
+            "max_distance cannot be combined with normalized=True",
+        ));
+    }
+    Ok(())
+}
+
 /// A normalized `score_cutoff`: None, or a real number in [0, 1].
 pub(super) fn unit_cutoff(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<f64>> {
     let Some(value) = value else { return Ok(None) };

@@ -12,7 +12,7 @@ use crate::Options;
 use crate::columns::{self, Bitmap, Chunk, Column, ColumnError, Side, Strings};
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi_and_data_type};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use arrow_buffer::{Buffer, NullBuffer};
+use arrow_buffer::{ArrowNativeType, Buffer, NullBuffer};
 use arrow_data::ArrayData;
 use arrow_schema::DataType;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -313,7 +313,8 @@ pub(super) fn strings(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<Option<Arro
     Ok(Some(out))
 }
 
-/// An Arrow UInt32 array of distances, null where either input was null.
+/// An Arrow array of distances (UInt32, or Float64 for normalized distances),
+/// null where either input was null.
 ///
 /// Exports the Arrow PyCapsule interface, so pyarrow.array(r) and
 /// polars.Series(r) take it without a copy; to_pylist() needs neither.
@@ -355,12 +356,13 @@ impl DistanceArray {
         self.data.null_count()
     }
 
-    /// The distances as a list of int (None where null).
-    fn to_pylist(&self) -> Vec<Option<u32>> {
-        let values = self.data.buffer::<u32>(0);
-        (0..self.data.len())
-            .map(|i| self.data.is_valid(i).then(|| values[i]))
-            .collect()
+    /// The distances as a list of int, or of float when normalized (None where null).
+    fn to_pylist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.data.data_type() {
+            DataType::Float64 => self.values::<f64>().into_pyobject(py),
+            _ => self.values::<u32>().into_pyobject(py),
+        }
+        .map(Bound::into_any)
     }
 
     fn __repr__(&self) -> String {
@@ -372,10 +374,24 @@ impl DistanceArray {
     }
 }
 
-fn distance_array(d: columns::Distances) -> PyResult<DistanceArray> {
+impl DistanceArray {
+    /// The values as `T`, which must be the native type of the array's data type.
+    fn values<T: ArrowNativeType>(&self) -> Vec<Option<T>> {
+        let values = self.data.buffer::<T>(0);
+        (0..self.data.len())
+            .map(|i| self.data.is_valid(i).then(|| values[i]))
+            .collect()
+    }
+}
+
+/// The results as an Arrow array of `data_type`, whose native type is `T`.
+fn distance_array<T: ArrowNativeType>(
+    d: columns::Distances<T>,
+    data_type: DataType,
+) -> PyResult<DistanceArray> {
     let len = d.values.len();
     let nulls = d.validity.map(Buffer::from_vec);
-    let data = ArrayData::builder(DataType::UInt32)
+    let data = ArrayData::builder(data_type)
         .len(len)
         .add_buffer(Buffer::from_vec(d.values))
         .null_bit_buffer(nulls)
@@ -394,12 +410,16 @@ fn distance_array(d: columns::Distances) -> PyResult<DistanceArray> {
 /// be a str, compared with every element of a. The utf8, large_utf8
 /// and utf8_view layouts are read in place; a null on either side gives null.
 /// Returns a DistanceArray (Arrow UInt32) of len(a) distances, computed in
-/// parallel with the GIL released (num_threads and max_distance as in
-/// levenshtein_batch). Raises ValueError for columns of different lengths or
-/// malformed Arrow data (bad offsets, invalid UTF-8), TypeError for anything
-/// but a string column.
+/// parallel with the GIL released (num_threads, max_distance and weights as in
+/// levenshtein_batch; a weighted distance beyond the UInt32 range is a
+/// ValueError). With normalized=True the DistanceArray is Arrow Float64 and
+/// holds normalized distances, as normalized_distance computes them
+/// (max_distance is then not allowed). Raises ValueError for columns of
+/// different lengths or malformed Arrow data (bad offsets, invalid UTF-8),
+/// TypeError for anything but a string column.
 #[pyfunction]
-#[pyo3(signature = (a, b, *, grapheme_segmentation = false, max_distance = None, num_threads = None))]
+#[pyo3(signature = (a, b, *, grapheme_segmentation = false, max_distance = None, num_threads = None, weights = None, normalized = false))]
+#[allow(clippy::too_many_arguments)] // the Python signature
 pub(super) fn levenshtein_arrow(
     py: Python<'_>,
     a: &Bound<'_, PyAny>,
@@ -407,13 +427,16 @@ pub(super) fn levenshtein_arrow(
     grapheme_segmentation: bool,
     max_distance: Option<&Bound<'_, PyAny>>,
     num_threads: Option<&Bound<'_, PyAny>>,
+    weights: Option<&Bound<'_, PyAny>>,
+    normalized: bool,
 ) -> PyResult<DistanceArray> {
     let threads = args::num_threads(num_threads)?;
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
-        ..Options::default()
+        weights: args::weights(weights)?,
     };
+    args::normalized_without_max_distance(normalized, options)?;
     if a.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
             "a must be a string column, not str (only b may be a single str)",
@@ -432,18 +455,33 @@ pub(super) fn levenshtein_arrow(
         (None, Some(c)) => Side::Column(c),
         (None, None) => unreachable!("b is either a str or imported"),
     };
-    let mut interrupt = None;
-    let result = py.detach(|| {
-        columns::levenshtein_columns(Side::Column(&column_a), side_b, options, threads, || {
-            errors::poll_signals(&mut interrupt)
-        })
+    let side_a = Side::Column(&column_a);
+    if normalized {
+        let result = detach_columns(py, |poll| {
+            columns::normalized_columns(side_a, side_b, options, threads, poll)
+        });
+        return distance_array(result?, DataType::Float64);
+    }
+    let result = detach_columns(py, |poll| {
+        columns::levenshtein_columns(side_a, side_b, options, threads, poll)
     });
-    let distances = match result {
-        Ok(d) => d,
-        Err(ColumnError::Core(e)) => return errors::finish(Err(e), interrupt),
-        Err(e) => return Err(PyValueError::new_err(e.to_string())),
-    };
-    distance_array(distances)
+    distance_array(result?, DataType::UInt32)
+}
+
+/// Runs a columns job with the GIL released, Ctrl-C polled, and its errors
+/// mapped: the core's (threads, cancellation) as everywhere, data errors
+/// (lengths, malformed buffers, overflow) as ValueError.
+fn detach_columns<T: Send>(
+    py: Python<'_>,
+    job: impl FnOnce(&mut dyn FnMut() -> bool) -> Result<T, ColumnError> + Send,
+) -> PyResult<T> {
+    let mut interrupt = None;
+    let result = py.detach(|| job(&mut || errors::poll_signals(&mut interrupt)));
+    match result {
+        Ok(d) => Ok(d),
+        Err(ColumnError::Core(e)) => errors::finish(Err(e), interrupt),
+        Err(e) => Err(PyValueError::new_err(e.to_string())),
+    }
 }
 
 /// Adds `levenshtein_arrow` and `DistanceArray` to the module.

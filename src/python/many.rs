@@ -459,7 +459,17 @@ const DTYPES: [(&str, u64); 6] = [
     ("int64", i64::MAX as u64),
 ];
 
-fn dtype_name(numpy: Option<&Bound<'_, PyModule>>, dtype: &Bound<'_, PyAny>) -> PyResult<String> {
+/// The dtype of normalized matrices, the only one they may have.
+const FLOAT64: &str = "float64";
+
+/// The name of `dtype` (a str, or through `numpy.dtype` anything NumPy takes),
+/// checked against the dtypes a matrix may have: [`DTYPES`], or only float64
+/// when `normalized`.
+fn dtype_name(
+    numpy: Option<&Bound<'_, PyModule>>,
+    dtype: &Bound<'_, PyAny>,
+    normalized: bool,
+) -> PyResult<String> {
     let name = if let Ok(s) = dtype.cast::<PyString>() {
         s.to_str()?.to_owned()
     } else if let Some(numpy) = numpy {
@@ -479,6 +489,15 @@ fn dtype_name(numpy: Option<&Bound<'_, PyModule>>, dtype: &Bound<'_, PyAny>) -> 
             type_name(dtype)
         )));
     };
+    if normalized {
+        return if name == FLOAT64 {
+            Ok(name)
+        } else {
+            Err(PyValueError::new_err(format!(
+                "dtype must be None or float64 with normalized=True, got {name:?}"
+            )))
+        };
+    }
     if DTYPES.iter().any(|(n, _)| *n == name) {
         Ok(name)
     } else {
@@ -500,8 +519,20 @@ fn fill<T: Element + Send>(
     parallel: Parallel,
     convert: fn(usize) -> T,
 ) -> PyResult<()> {
+    fill_with(py, array, queries.count() * choices.count(), |out, poll| {
+        crate::levenshtein_matrix(queries, choices, options, parallel, out, convert, poll)
+    })
+}
+
+/// Runs `job` on the cells of the fresh C-ordered array `array`, which must
+/// hold `cells` items of T, with the GIL released and Ctrl-C polled.
+fn fill_with<T: Element + Send>(
+    py: Python<'_>,
+    array: &Bound<'_, PyAny>,
+    cells: usize,
+    job: impl FnOnce(&mut [T], &mut dyn FnMut() -> bool) -> Result<(), crate::Error> + Send,
+) -> PyResult<()> {
     let buffer = PyBuffer::<T>::get(array)?;
-    let cells = queries.count() * choices.count();
     if buffer.readonly() || !buffer.is_c_contiguous() || buffer.item_count() != cells {
         return Err(PyRuntimeError::new_err(
             "numpy.empty returned an unexpected array",
@@ -512,11 +543,7 @@ fn fill<T: Element + Send>(
     // keeps it (and the buffer view) alive until the slice is dropped below.
     let out = unsafe { std::slice::from_raw_parts_mut(buffer.buf_ptr().cast::<T>(), cells) };
     let mut interrupt = None;
-    let result = py.detach(|| {
-        crate::levenshtein_matrix(queries, choices, options, parallel, out, convert, || {
-            errors::poll_signals(&mut interrupt)
-        })
-    });
+    let result = py.detach(|| job(out, &mut || errors::poll_signals(&mut interrupt)));
     errors::finish(result, interrupt)
 }
 
@@ -529,14 +556,16 @@ fn fill<T: Element + Send>(
 /// "uint8", "uint16", "uint32" (the default), "uint64", "int32" and "int64"; a
 /// dtype too narrow for the possible distances is a ValueError, and a matrix
 /// larger than the available memory a MemoryError, raised before allocating.
+/// With normalized=True the array is float64 and holds normalized distances,
+/// as normalized_distance computes them (dtype must then be None or float64,
+/// and max_distance is not allowed). weights are as in levenshtein.
 /// Needs NumPy. Computed in parallel with the GIL released; num_threads and
 /// grapheme_segmentation are as in levenshtein_batch, and Ctrl-C interrupts.
 /// Queries and choices may also be sequences of hashable elements, compared
 /// as in levenshtein (all of them interned together first).
 #[pyfunction]
 #[pyo3(
-    signature = (queries, choices, *, max_distance = None, grapheme_segmentation = false, num_threads = None, dtype = None, weights = None),
-    text_signature = "(queries, choices, *, max_distance=None, grapheme_segmentation=False, num_threads=None, dtype='uint32', weights=None)"
+    signature = (queries, choices, *, max_distance = None, grapheme_segmentation = false, num_threads = None, dtype = None, weights = None, normalized = false)
 )]
 #[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)] // pyo3 passes the optional dtype by value; the Python signature
 pub(super) fn levenshtein_matrix<'py>(
@@ -548,19 +577,22 @@ pub(super) fn levenshtein_matrix<'py>(
     num_threads: Option<&Bound<'py, PyAny>>,
     dtype: Option<Bound<'py, PyAny>>,
     weights: Option<&Bound<'py, PyAny>>,
+    normalized: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = Options {
         grapheme_segmentation,
         max_distance: args::max_distance(max_distance)?,
         weights: args::weights(weights)?,
     };
+    args::normalized_without_max_distance(normalized, options)?;
     let parallel = Parallel {
         threads: args::num_threads(num_threads)?,
         kernel: Kernel::best(),
     };
-    let dtype = dtype.unwrap_or_else(|| PyString::new(py, "uint32").into_any());
+    let default = if normalized { FLOAT64 } else { "uint32" };
+    let dtype = dtype.unwrap_or_else(|| PyString::new(py, default).into_any());
     if dtype.is_instance_of::<PyString>() {
-        dtype_name(None, &dtype)?;
+        dtype_name(None, &dtype, normalized)?;
     }
     let (queries, choices) = (
         Many::read("queries", queries)?,
@@ -586,8 +618,10 @@ pub(super) fn levenshtein_matrix<'py>(
         err.set_cause(py, Some(e));
         err
     })?;
-    let dtype = dtype_name(Some(&numpy), &dtype)?;
-    check_fits(&dtype, &queries, &choices, options)?;
+    let dtype = dtype_name(Some(&numpy), &dtype, normalized)?;
+    if !normalized {
+        check_fits(&dtype, &queries, &choices, options)?;
+    }
     let (rows, cols) = (queries.count(), choices.count());
     check_memory(&dtype, rows, cols)?;
     let array = numpy
@@ -595,6 +629,9 @@ pub(super) fn levenshtein_matrix<'py>(
         .call1(((rows, cols), dtype.as_str()))?;
     let (q, c) = (&queries, &choices);
     match dtype.as_str() {
+        FLOAT64 => fill_with(py, &array, rows * cols, |out: &mut [f64], poll| {
+            crate::normalized_matrix(q, c, options, parallel, out, poll)
+        })?,
         "uint8" => fill(py, &array, q, c, options, parallel, |d| d as u8)?,
         "uint16" => fill(py, &array, q, c, options, parallel, |d| d as u16)?,
         "uint32" => fill(py, &array, q, c, options, parallel, |d| d as u32)?,

@@ -178,11 +178,7 @@ fn levenshtein_batch(
         max_distance: args::max_distance(max_distance)?,
         weights: args::weights(weights)?,
     };
-    if normalized && options.max_distance.is_some() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "max_distance cannot be combined with normalized=True",
-        ));
-    }
+    args::normalized_without_max_distance(normalized, options)?;
     let pairs = pairs::Pairs::read(pairs, grapheme_segmentation, threads)?;
     let (view, len, tokens) = (pairs.view(), pairs.len(), pairs.tokens());
     let mut interrupt = None;
