@@ -181,3 +181,18 @@ def test_ctrl_c_interrupts_a_long_matrix():
     assert result["outcome"] == "KeyboardInterrupt", result
     assert result["latency"] < 0.5, result
     assert result["later_ok"], result
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_matrix_of_very_long_pairs_runs_them_across_the_threads(lev, threads):
+    # 20,000 x 20,000 units: past the 2**28 cells from which a job's long pair
+    # runs as a pipeline across its pool; the results must not change.
+    rng = random.Random(5)
+    a = "".join(rng.choices("abcdefgh", k=20_000))
+    b = "".join(rng.choices("abcdefgh", k=20_000))
+    c = a[:7_000] + "x" + a[7_000:]
+    want = [[lev.levenshtein(a, b), lev.levenshtein(a, c)]]
+    got = lev.levenshtein_matrix([a], [b, c], num_threads=threads)
+    assert got.tolist() == want
+    near = lev.nearest(a, [b, c], k=2, num_threads=threads)
+    assert near == sorted([(0, want[0][0]), (1, want[0][1])], key=lambda p: (p[1], p[0]))

@@ -4,11 +4,10 @@
 //!
 //! The pools and the thread-count policy live in [`crate::runtime::pool`].
 
+use super::long_pairs;
 use crate::error::Error;
 use crate::kernels::lanes::hyyro2003_pairs::{self, MAX_LEN, Pushed, Queue};
-use crate::kernels::myers1999_wavefront::{Pipeline, Work};
-use crate::kernels::weighted::Weights;
-use crate::kernels::{Options, Split, code_points_split, units, with_stop};
+use crate::kernels::{Options, units, with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::asking;
 use crate::text::graphemes::{all_simple, with_cluster_ids_of};
@@ -146,10 +145,10 @@ fn fill_chunk_in<'a>(
                 match queue.push(j, a, b) {
                     Pushed::Done(d) => *slot = d.min(cap),
                     Pushed::Queued => {}
-                    Pushed::No => *slot = long_pair(a, b, w, k, stop)?,
+                    Pushed::No => *slot = long_pairs::units(a, b, w, k, stop)?,
                 }
             } else {
-                *slot = long_pair(a, b, w, k, stop)?;
+                *slot = long_pairs::units(a, b, w, k, stop)?;
             }
             continue;
         }
@@ -181,51 +180,6 @@ fn fill_chunk_in<'a>(
     }
     queue.flush(chunk, cap);
     Some(())
-}
-
-/// Pairs of more cells than this (a quarter of a second or so at 1 Gcell/s, a
-/// few milliseconds in the wavefront's lanes) run their whole-matrix pass, if
-/// they need one, as a pipeline across the pool's threads.
-const PIPELINE_CELLS: usize = 1 << 28;
-
-/// The distance of one pair that did not fit the lanes: a very long one on
-/// every thread of the pool (see [`pipeline`]), the others on this one.
-fn long_pair(a: Units<'_>, b: Units<'_>, w: Weights, k: usize, stop: &AtomicBool) -> Option<usize> {
-    let threads = rayon::current_num_threads();
-    // Only the unit-cost wavefront has a pipeline; weighted pairs run on this thread.
-    if threads < 2 || w != Weights::default() || a.len().saturating_mul(b.len()) < PIPELINE_CELLS {
-        return units(a, b, w, k, stop.into());
-    }
-    let run = |p: &mut Pipeline<'_>| pipeline(p, stop);
-    let split = Split {
-        parts: threads,
-        run: &run,
-    };
-    code_points_split(a, b, k, stop.into(), Some(split))
-}
-
-/// Runs `p` on every thread of the current pool: each worker takes chunks of
-/// bands as they become ready (see [`Pipeline`]) and spins, then yields, while
-/// none is; a worker the pool never starts is simply not needed.
-fn pipeline(p: &mut Pipeline<'_>, stop: &AtomicBool) -> Option<()> {
-    let shared = &*p;
-    (0..rayon::current_num_threads())
-        .into_par_iter()
-        .for_each(|_| {
-            let mut idle = 0u32;
-            while !stop.load(Ordering::Relaxed) {
-                match shared.work() {
-                    Work::Ran => idle = 0,
-                    Work::Done => return,
-                    Work::Wait if idle < 64 => {
-                        idle += 1;
-                        std::hint::spin_loop();
-                    }
-                    Work::Wait => std::thread::yield_now(),
-                }
-            }
-        });
-    (!stop.load(Ordering::Relaxed)).then_some(())
 }
 
 /// Stands for "computed at the next flush" (no distance comes near it).
@@ -334,7 +288,7 @@ mod tests {
         for i in (0..c.len()).step_by(7) {
             c[i] ^= 1;
         }
-        assert!(a.len() * b.len() >= PIPELINE_CELLS);
+        assert!(a.len() * b.len() >= long_pairs::PIPELINE_CELLS);
         let pairs = [
             (Units::U8(&a), Units::U8(&b)),
             (Units::U8(&a), Units::U8(&c)),

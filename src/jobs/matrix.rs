@@ -6,7 +6,7 @@
 //! symbols of all queries get small ids once, and each choice is translated to
 //! those ids once, so a group's table is a dense array and the inner loop does one
 //! load per text unit. Empty queries and queries over 64 units go through the
-//! pairwise dispatcher ([`crate::levenshtein_with_stop`]).
+//! pairwise dispatcher ([`crate::levenshtein_with_stop`], or across the pool for a very long pair: [`crate::jobs::long_pairs`]).
 //!
 //! Cost: O(n) vector steps per (group, choice of n units): for W1-like strings
 //! about `queries / lanes` groups times the total length of the choices.
@@ -15,10 +15,11 @@
 //! so [`normalized_matrix`] runs the same tasks and divides as it writes.
 
 use super::Parallel;
+use super::long_pairs;
 use crate::error::Error;
+use crate::kernels::Options;
 use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::kernels::scores::normalize;
-use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::text::strings::{INLINE_STEPS, Prepared, SharedOut, Strings, prepare, total_len};
 use crate::text::units::Units;
@@ -422,7 +423,7 @@ where
             let a = queries.get(q);
             for j in columns {
                 let b = choices.get(j);
-                let d = levenshtein_with_stop(a, b, pairwise, &stop)?;
+                let d = long_pairs::with_options(a, b, pairwise, &stop)?;
                 let cell = convert(d.min(cap), a.len(), b.len());
                 // SAFETY: in bounds; this task alone owns row q in these columns.
                 unsafe { shared.write(q * cols + j, cell) };

@@ -13,6 +13,7 @@
 //! - `index`: choices prepared once (filters: deletion neighbourhoods, Pass-Join
 //!   segments) for repeated searches with `nearest`'s contract.
 //! - `join`: every pair within k edits of two collections, or of one.
+//! - `long_pairs`: a very long pair of any job split across the pool's threads.
 //!
 //! `nearest` borrows `matrix`'s helpers; `index` falls back on `nearest`; `join`
 //! uses `index`'s filters; `error_counts` aligns with `alignment`. No job is used
@@ -26,6 +27,7 @@ pub mod columns;
 pub mod error_counts;
 pub(crate) mod index;
 pub(crate) mod join;
+pub(crate) mod long_pairs;
 pub(crate) mod matrix;
 pub(crate) mod nearest;
 

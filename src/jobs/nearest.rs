@@ -8,15 +8,16 @@
 //! [`crate::kernels::lanes::hyyro2003_lanes`], its match table built once per worker, with a
 //! different choice in each lane (the choices of a batch are sorted by length so
 //! the lanes stay full); other queries, and choices too long for a lane batch,
-//! go through the bounded pairwise dispatcher ([`crate::levenshtein_with_stop`]).
+//! go through the bounded pairwise dispatcher ([`crate::levenshtein_with_stop`], or across the pool for a very long pair: [`crate::jobs::long_pairs`]).
 //!
 //! Cost: O(n) lane steps per choice of n units that is not pruned.
 
 use crate::error::Error;
 use crate::jobs::Parallel;
+use crate::jobs::long_pairs;
+use crate::kernels::Options;
 use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
 use crate::kernels::masks::table::WordTable;
-use crate::kernels::{Options, levenshtein_with_stop};
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::POLL_INTERVAL;
 use crate::text::graphemes::{ids_against, intern_query};
@@ -532,7 +533,7 @@ impl<S: Strings + ?Sized> Scan<'_, S> {
             max_distance: (bound != usize::MAX).then_some(bound),
             weights: self.options.weights,
         };
-        match levenshtein_with_stop(self.query, c, options, self.stop) {
+        match long_pairs::with_options(self.query, c, options, self.stop) {
             Some(d) => {
                 self.record(best, d, i);
                 true
