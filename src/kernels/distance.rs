@@ -4,7 +4,7 @@
 
 use super::dispatch::code_points;
 use super::weighted::{self, Weights};
-use crate::runtime::stop::Stop;
+use crate::runtime::stop::{Stop, unstoppable};
 use crate::text::graphemes;
 use crate::text::units::Units;
 use std::sync::atomic::AtomicBool;
@@ -43,10 +43,7 @@ impl Options {
 /// ```
 #[must_use]
 pub fn levenshtein(a: Units<'_>, b: Units<'_>, options: Options) -> usize {
-    match with_stop(a, b, options, Stop::Never) {
-        Some(d) => d,
-        None => unreachable!("Stop::Never is never raised"),
-    }
+    unstoppable(|stop| with_stop(a, b, options, stop))
 }
 
 /// Like [`levenshtein`], but gives up with `None` soon after `stop` becomes true.

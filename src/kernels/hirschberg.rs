@@ -227,21 +227,29 @@ impl Column {
     /// both columns: the alignment does not change.
     fn whole<T: Unit>(plan: &Plan<'_>, m: usize, text: &[T], stop: Stop<'_>) -> Option<Self> {
         let blocks = myers1999_wavefront::last_column(plan, m, text, stop)?;
-        // Row 0 of column n is n; each row below adds its vertical delta.
-        let mut value = text.len();
-        let mut values = Vec::with_capacity(m + 1);
+        // Row 0 of column n is n.
+        Some(Column::from_deltas(0, m, text.len(), |i| blocks[i]))
+    }
+
+    /// Rows `first_row..=last_row` of a column whose row `first_row` holds
+    /// `value`: each row below adds its vertical delta, bit `(row - 1) % 64` of
+    /// `[vp, vn] = deltas((row - 1) / 64)`.
+    fn from_deltas(
+        first_row: usize,
+        last_row: usize,
+        mut value: usize,
+        deltas: impl Fn(usize) -> [u64; 2],
+    ) -> Self {
+        let mut values = Vec::with_capacity(last_row + 1 - first_row);
         values.push(value as u32);
-        for row in 1..=m {
-            let [vp, vn] = blocks[(row - 1) / 64];
+        for row in first_row + 1..=last_row {
+            let [vp, vn] = deltas((row - 1) / 64);
             let bit = (row - 1) % 64;
             value += ((vp >> bit) & 1) as usize;
             value -= ((vn >> bit) & 1) as usize;
             values.push(value as u32);
         }
-        Some(Column {
-            first_row: 0,
-            values,
-        })
+        Column { first_row, values }
     }
 
     /// Runs the pattern of `table` over `text` inside `band` and keeps the
@@ -268,17 +276,11 @@ impl Column {
             64 * last.first + 1
         };
         let last_row = m.min(64 * (last.first + last.blocks.len()));
-        let mut value = value_at(&last.blocks, last.first, last.bottom, first_row);
-        let mut values = Vec::with_capacity(last_row + 1 - first_row);
-        values.push(value as u32);
-        for row in first_row + 1..=last_row {
-            let block = &last.blocks[(row - 1) / 64 - last.first];
-            let bit = (row - 1) % 64;
-            value += ((block.vp >> bit) & 1) as usize;
-            value -= ((block.vn >> bit) & 1) as usize;
-            values.push(value as u32);
-        }
-        Some(Column { first_row, values })
+        let value = value_at(&last.blocks, last.first, last.bottom, first_row);
+        Some(Column::from_deltas(first_row, last_row, value, |i| {
+            let block = &last.blocks[i - last.first];
+            [block.vp, block.vn]
+        }))
     }
 
     fn last_row(&self) -> usize {

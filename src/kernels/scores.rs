@@ -15,7 +15,7 @@
 
 use super::distance::{Options, with_maximum};
 use super::weighted::Weights;
-use crate::runtime::stop::Stop;
+use crate::runtime::stop::{Stop, unstoppable};
 use crate::text::units::Units;
 
 /// Normalized similarities are compared with the cut-off after a subtraction
@@ -46,10 +46,7 @@ pub fn normalized_distance(
     options: Options,
     cutoff: Option<f64>,
 ) -> f64 {
-    match normalized_distance_with_stop(a, b, options, cutoff, Stop::Never) {
-        Some(d) => d,
-        None => unreachable!("Stop::Never is never raised"),
-    }
+    unstoppable(|stop| normalized_distance_with_stop(a, b, options, cutoff, stop))
 }
 
 /// With a [`Stop`]: `None` once it is raised.
@@ -102,10 +99,7 @@ pub fn normalized_similarity(
     options: Options,
     cutoff: Option<f64>,
 ) -> f64 {
-    match normalized_similarity_with_stop(a, b, options, cutoff, Stop::Never) {
-        Some(s) => s,
-        None => unreachable!("Stop::Never is never raised"),
-    }
+    unstoppable(|stop| normalized_similarity_with_stop(a, b, options, cutoff, stop))
 }
 
 /// With a [`Stop`]: `None` once it is raised.
@@ -125,10 +119,7 @@ pub(crate) fn normalized_similarity_with_stop(
 /// The maximum minus the distance. With `cutoff`, a result below it is 0.
 #[must_use]
 pub fn similarity(a: Units<'_>, b: Units<'_>, options: Options, cutoff: Option<usize>) -> usize {
-    match similarity_with_stop(a, b, options, cutoff, Stop::Never) {
-        Some(s) => s,
-        None => unreachable!("Stop::Never is never raised"),
-    }
+    unstoppable(|stop| similarity_with_stop(a, b, options, cutoff, stop))
 }
 
 /// With a [`Stop`]: `None` once it is raised.

@@ -23,7 +23,7 @@
 
 use super::dispatch::code_points;
 use super::{lcs_hyyro2004, wagner_fischer_weighted};
-use crate::runtime::stop::Stop;
+use crate::runtime::stop::{Stop, unstoppable};
 use crate::text::units::{Unit, Units, common_affixes};
 use crate::with_slices;
 use std::sync::atomic::AtomicBool;
@@ -90,10 +90,7 @@ pub fn levenshtein_weighted(
     weights: Weights,
     max_distance: Option<usize>,
 ) -> usize {
-    match with_stop(a, b, weights, max_distance, Stop::Never) {
-        Some(d) => d,
-        None => unreachable!("Stop::Never is never raised"),
-    }
+    unstoppable(|stop| with_stop(a, b, weights, max_distance, stop))
 }
 
 /// Like [`levenshtein_weighted`], but gives up with `None` soon after `stop` becomes true.

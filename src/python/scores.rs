@@ -4,7 +4,7 @@
 use super::strings::units;
 use super::{DETACH_CELLS, INTERRUPTIBLE_CELLS, args, errors, sequence_pair, work};
 use crate::Options;
-use crate::runtime::stop::{Stop, asking};
+use crate::runtime::stop::{Stop, asking, unstoppable};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -39,12 +39,12 @@ fn run<T: Send>(
     score: &(impl Fn(crate::Units<'_>, crate::Units<'_>, Options, Stop<'_>) -> Option<T> + Sync),
 ) -> PyResult<T> {
     let cells = work(a.len(), b.len(), options);
-    let never = |v: Option<T>| v.unwrap_or_else(|| unreachable!("Stop::Never is never raised"));
+    let run = || unstoppable(|stop| score(a, b, options, stop));
     if cells < DETACH_CELLS {
-        return Ok(never(score(a, b, options, Stop::Never)));
+        return Ok(run());
     }
     if cells < INTERRUPTIBLE_CELLS {
-        return Ok(py.detach(|| never(score(a, b, options, Stop::Never))));
+        return Ok(py.detach(run));
     }
     let mut interrupt = None;
     let result = py.detach(|| {

@@ -37,6 +37,16 @@ impl Stop<'_> {
     }
 }
 
+/// Runs `work` with [`Stop::Never`], which it cannot be stopped by, and
+/// returns its answer: the entry points that promise a result whatever it costs.
+#[inline]
+pub(crate) fn unstoppable<T>(work: impl FnOnce(Stop<'_>) -> Option<T>) -> T {
+    match work(Stop::Never) {
+        Some(v) => v,
+        None => unreachable!("Stop::Never is never raised"),
+    }
+}
+
 impl<'a> From<&'a AtomicBool> for Stop<'a> {
     fn from(flag: &'a AtomicBool) -> Self {
         Stop::Flag(flag)
