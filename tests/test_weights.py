@@ -177,3 +177,16 @@ def test_the_fast_entry_takes_plain_weights_and_hands_on_the_rest():
         lev._noop("a", "b", weights=(1, 1, 1))
     with pytest.raises(ValueError, match=r"weights\[2\] must be >= 0"):
         lev.levenshtein("a", "b", weights=(1, 1, -1))
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)), min_size=2))
+def test_the_fast_entrys_cached_weights_follow_each_new_tuple(weights):
+    # The fast entry remembers the last weights tuple it read (by identity, holding
+    # a reference): fresh tuples, built at run time and dropped after each call, so
+    # that an address could be reused, must each be read anew.
+    a, b = "kitten sitting", "sitting kitten!"
+    for w in weights:
+        fresh = tuple(int(str(x)) for x in w)
+        assert lev.levenshtein(a, b, weights=fresh) == naive_weighted(a, b, *w)
+        del fresh

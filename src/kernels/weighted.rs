@@ -123,9 +123,15 @@ pub(crate) fn with_stop(
     }
     let k = max_distance.unwrap_or(usize::MAX);
     let g = gcd(gcd(insert, delete), substitute);
-    let w = [insert / g, delete / g, substitute / g];
-    let kg = k / g;
-    let d = if w == [1, 1, 1] {
+    // Four divisions cost about as much as a short pair's kernel: skipped for
+    // the usual weights, whose gcd is 1 (out of line, so that they are not
+    // computed anyway and the result selected).
+    let (w, kg) = if g == 1 {
+        ([insert, delete, substitute], k)
+    } else {
+        divided([insert, delete, substitute], k, g)
+    };
+    let d = if w[0] == 1 && w[1] == 1 && w[2] == 1 {
         code_points(a, b, kg, stop)?
     } else {
         with_slices!(a, b, |x, y| slices(x, y, w, kg, stop))?
@@ -185,6 +191,13 @@ fn slices<A: Unit, B: Unit>(
         return Some(saturate(all - l * per_unit));
     }
     wagner_fischer_weighted::distance(a, b, ins, del, sub, k, stop)
+}
+
+/// The weights and the bound divided by their common divisor `g` (> 1).
+#[cold]
+#[inline(never)]
+fn divided(w: [usize; 3], k: usize, g: usize) -> ([usize; 3], usize) {
+    (w.map(|x| x / g), k / g)
 }
 
 /// Greatest common divisor, `gcd(0, x) = x`: Stein's binary algorithm, as a

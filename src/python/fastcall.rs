@@ -152,6 +152,19 @@ unsafe fn read_weights(value: *mut ffi::PyObject, weights: &mut crate::Weights) 
         if ffi::PyTuple_CheckExact(value) == 0 || ffi::PyTuple_GET_SIZE(value) != 3 {
             return None;
         }
+        // A loop calling with a literal `weights=(1, 1, 2)` passes the same
+        // tuple object every time: its three conversions (a third of the
+        // binding's work on a short pair) are done once. The cache holds a
+        // reference to the tuple, so the address cannot be reused by another
+        // object while it is cached, and a tuple of exact ints cannot change.
+        // SAFETY: the GIL is held (see the static's contract).
+        let last = &mut *LAST_WEIGHTS.0.get();
+        if let Some((tuple, cached)) = *last
+            && tuple == value
+        {
+            *weights = cached;
+            return Some(());
+        }
         let mut w = [None; 3];
         for (i, slot) in w.iter_mut().enumerate() {
             read_bound(ffi::PyTuple_GET_ITEM(value, i as ffi::Py_ssize_t), slot)?;
@@ -165,9 +178,24 @@ unsafe fn read_weights(value: *mut ffi::PyObject, weights: &mut crate::Weights) 
             delete,
             substitute,
         };
+        ffi::Py_INCREF(value);
+        if let Some((old, _)) = last.replace((value, *weights)) {
+            ffi::Py_DECREF(old);
+        }
         Some(())
     }
 }
+
+/// The last `weights` tuple [`read_weights`] read and its value, with a
+/// reference owned by the cache (released when the entry is replaced; the last
+/// one stays alive with the module). Only touched with the GIL held, which
+/// serialises every access: the module does not declare itself free-threaded,
+/// so a free-threaded interpreter turns the GIL on when importing it. (A
+/// thread-local costs a `__tls_get_addr` call per use in a shared library.)
+struct LastWeights(std::cell::UnsafeCell<Option<(*mut ffi::PyObject, crate::Weights)>>);
+// SAFETY: see above: every access holds the GIL.
+unsafe impl Sync for LastWeights {}
+static LAST_WEIGHTS: LastWeights = LastWeights(std::cell::UnsafeCell::new(None));
 
 /// The call, if it is one for the fast entry: `s1` and `s2` positional and ready
 /// `str`, `grapheme_segmentation` positional or by keyword, `max_distance` (and

@@ -5,7 +5,8 @@
 //! of a short pair), the pattern sits in one or two vector registers and the mask
 //! of each text unit is `movemask(cmpeq(pattern, broadcast(unit)))`: a few
 //! instructions that do not depend on the previous column, so they overlap with the
-//! kernel's serial chain. AVX2 (32 bytes per compare) is used when the CPU has it,
+//! kernel's serial chain. AVX-512 BW (64 bytes per compare, straight into a mask
+//! register) is used when the CPU has it, else AVX2 (32 bytes per compare), both
 //! detected at run time; otherwise SSE2, which every x86-64 CPU has (16 bytes).
 //! Padding bytes past the pattern compare equal to NUL, which only sets mask bits
 //! above the pattern, which the kernel ignores (see [`crate::kernels::hyyro2003::run`]).
@@ -17,12 +18,18 @@ use crate::kernels::masks::PeqSink;
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
     _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set_m128i,
-    _mm256_set1_epi8,
+    _mm256_set1_epi8, _mm512_cmpeq_epi8_mask, _mm512_maskz_loadu_epi8, _mm512_set1_epi8,
 };
 
 /// Hands `sink` the masks of a Latin-1 `pattern` (1..=64 units), built with the
 /// widest vectors this CPU has.
 pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
+    if std::arch::is_x86_feature_detected!("avx512bw")
+        && std::arch::is_x86_feature_detected!("avx512f")
+    {
+        // SAFETY: the CPU supports AVX-512 F and BW (checked just above).
+        return unsafe { avx512(pattern, sink) };
+    }
     let has_avx2 = std::arch::is_x86_feature_detected!("avx2");
     if has_avx2 && pattern.len() >= 16 {
         // SAFETY: the CPU supports AVX2 (checked just above).
@@ -36,6 +43,28 @@ pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
         // SAFETY: SSE2 is part of the x86-64 baseline.
         unsafe { sse2(&padded, pattern.len(), sink) }
     }
+}
+
+/// A pattern of 1..=64 units in one AVX-512 register, read by a masked load
+/// (which reads only the pattern's bytes, so needs no padded copy, and zeroes
+/// the lanes past it), and each text unit's mask straight from one compare
+/// into a mask register: three instructions per unit (broadcast, compare,
+/// move), where AVX2 needs two compares, two moves and a merge for patterns
+/// over 32 units.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn avx512<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
+    let m = pattern.len();
+    debug_assert!((1..=64).contains(&m));
+    // SAFETY: the mask selects the pattern's m bytes only; masked-off bytes
+    // are neither read nor able to fault.
+    let reg = unsafe { _mm512_maskz_loadu_epi8(u64::MAX >> (64 - m), pattern.as_ptr().cast()) };
+    sink.consume(m, |c| {
+        if c < 256 {
+            _mm512_cmpeq_epi8_mask(reg, _mm512_set1_epi8(c as u8 as i8))
+        } else {
+            0
+        }
+    })
 }
 
 #[target_feature(enable = "avx2")]
@@ -165,6 +194,10 @@ mod tests {
             // SAFETY: SSE2 is part of the x86-64 baseline.
             prop_assert_eq!(unsafe { sse2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
             prop_assert_eq!(with_table(&p, &t, Stop::Never), Some(want));
+            if std::arch::is_x86_feature_detected!("avx512bw") && std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512 F and BW checked above.
+                prop_assert_eq!(unsafe { avx512(&p, Steps { text: &t, stop: Stop::Never }) }, Some(want));
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 checked above.
                 prop_assert_eq!(unsafe { avx2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
