@@ -18,7 +18,7 @@
 //! | [`myers1999_fixed`] | Myers 1999, 2..=8 blocks unrolled | patterns of 65..=128 units, or without AVX2 up to 512 |
 //! | [`myers1999_wavefront`] | Myers 1999 blocks of one pair in vector lanes along the anti-diagonal (AVX2, AVX-512); its `Pipeline` splits the rows into bands for several threads | long patterns without a useful bound |
 //! | [`mbleven2018`] | mbleven's edit models | bounds up to 3 |
-//! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled, or blocks on a band | InDel weights |
+//! | [`lcs_hyyro2004`] | Hyyrö 2004 bit-parallel LCS length: one word, 2..=8 blocks unrolled (6..=8 in AVX-512 lanes along the anti-diagonal), or blocks on a band | InDel weights |
 //! | [`wagner_fischer_weighted`] | Wagner-Fischer banded by the bound: 8 rows per SSE2 step (Wozniak 1997), or row by row | other weights |
 //! | [`hirschberg`] | Hirschberg 1975 over bit-parallel score columns | alignments of any length, in linear memory |
 //! | [`hyyro2003_traceback`] | Hyyrö 2003, every column kept | alignments of pieces with a pattern of up to 64 units |
