@@ -122,7 +122,12 @@ pub(crate) fn with_stop(
         return Some(0);
     }
     let k = max_distance.unwrap_or(usize::MAX);
-    let g = gcd(gcd(insert, delete), substitute);
+    // Most weights in use hold a 1, which makes their gcd 1 without the loops.
+    let g = if insert == 1 || delete == 1 || substitute == 1 {
+        1
+    } else {
+        gcd(gcd(insert, delete), substitute)
+    };
     // Four divisions cost about as much as a short pair's kernel: skipped for
     // the usual weights, whose gcd is 1 (out of line, so that they are not
     // computed anyway and the result selected).
