@@ -144,6 +144,13 @@ impl Starts {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Starts::Narrow(s) => s.len(),
+            Starts::Wide(s) => s.len(),
+        }
+    }
+
     fn heap_bytes(&self) -> usize {
         match self {
             Starts::Narrow(s) => s.capacity() * size_of::<u32>(),
@@ -263,7 +270,6 @@ impl Table {
         }
     }
 
-    /// Calls `f(id)` with each id stored under `key`, largest first.
     /// The keys and ids of all runs, stably split into `2^part_bits` partitions
     /// by their top bits: partition p is `part_start[p]..part_start[p + 1]`.
     fn partition(runs: &[Run], total: usize, part_bits: u32) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
@@ -322,6 +328,55 @@ impl Table {
         (part_start, keys, ids)
     }
 
+    /// The number of buckets.
+    pub(super) fn buckets(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Calls `f` with the ids stored under each key of buckets `range` (with
+    /// two or more ids), ascending; keys that share a bucket and fingerprint
+    /// (rare) come as one. `sort` is working memory. In memory order: no
+    /// random access, unlike a look-up per key.
+    pub(super) fn groups(
+        &self,
+        range: std::ops::Range<usize>,
+        sort: &mut Vec<u64>,
+        ids: &mut Vec<u32>,
+        mut f: impl FnMut(&[u32]),
+    ) {
+        for b in range {
+            let entries = &self.entries[self.starts.get(b)..self.starts.get(b + 1)];
+            let Some(head) = entries.first() else {
+                continue;
+            };
+            if entries.len() < 2 {
+                continue;
+            }
+            ids.clear();
+            if entries.iter().all(|e| e.fingerprint == head.fingerprint) {
+                ids.extend(entries.iter().map(|e| e.id));
+                f(ids);
+                continue;
+            }
+            // Several keys: group by fingerprint, ids ascending within one.
+            sort.clear();
+            sort.extend(
+                entries
+                    .iter()
+                    .map(|e| (u64::from(e.fingerprint) << 32) | u64::from(e.id)),
+            );
+            sort.sort_unstable();
+            for run in sort.chunk_by(|a, b| a >> 32 == b >> 32) {
+                if run.len() > 1 {
+                    ids.clear();
+                    ids.extend(run.iter().map(|&e| e as u32));
+                    f(ids);
+                }
+            }
+        }
+    }
+
+    /// Calls `f(id)` with each id stored under `key`, largest first.
     #[cfg(test)]
     pub(super) fn get(&self, key: u64, f: impl FnMut(u32)) {
         let b = self.bucket(key);
