@@ -159,6 +159,73 @@ impl Starts {
     }
 }
 
+/// A bucket offset as stored (see [`Starts`]).
+trait Offset: Copy + Send {
+    fn at(offset: usize) -> Self;
+}
+
+impl Offset for u32 {
+    #[inline(always)]
+    fn at(offset: usize) -> Self {
+        offset as u32
+    }
+}
+
+impl Offset for usize {
+    #[inline(always)]
+    fn at(offset: usize) -> Self {
+        offset
+    }
+}
+
+/// The second step of [`Table::build`]: each partition's keys sorted into
+/// its buckets.
+struct Sort<'a> {
+    shift: u32,
+    /// Buckets per partition.
+    per_part: usize,
+    part_start: &'a [usize],
+    keys: &'a [u64],
+    ids: &'a [u32],
+}
+
+impl Sort<'_> {
+    /// Fills `starts` (one more than the buckets) and each partition's entries.
+    fn run<T: Offset>(&self, starts: &mut [T], entry_parts: Vec<&mut [Entry]>) {
+        let (shift, per_part) = (self.shift, self.per_part);
+        let buckets = starts.len() - 1;
+        starts[buckets] = T::at(self.keys.len());
+        starts[..buckets]
+            .par_chunks_mut(per_part)
+            .zip(entry_parts)
+            .enumerate()
+            .for_each(|(p, (starts, entries))| {
+                let base = self.part_start[p];
+                let range = base..self.part_start[p + 1];
+                let (keys, ids) = (&self.keys[range.clone()], &self.ids[range]);
+                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
+                let mut fill = vec![0usize; per_part + 1];
+                for &k in keys {
+                    fill[local(k) + 1] += 1;
+                }
+                for b in 1..=per_part {
+                    fill[b] += fill[b - 1];
+                }
+                for (s, &f) in starts.iter_mut().zip(&fill) {
+                    *s = T::at(base + f);
+                }
+                for (&k, &id) in keys.iter().zip(ids) {
+                    let slot = &mut fill[local(k)];
+                    entries[*slot] = Entry {
+                        fingerprint: k as u32,
+                        id,
+                    };
+                    *slot += 1;
+                }
+            });
+    }
+}
+
 impl Table {
     /// The table of every run's keys. Runs are added in order, so within a
     /// bucket entries keep the order of the runs: increasing ids, when the
@@ -182,8 +249,6 @@ impl Table {
         let parts = 1usize << part_bits;
         let (part_start, keys, ids) = Self::partition(runs, total, part_bits);
         let per_part = 1usize << (bits - part_bits);
-        let mut starts = vec![0usize; (1usize << bits) + 1];
-        starts[1usize << bits] = total;
         let mut entries = vec![Entry::default(); total];
         let mut entry_parts = Vec::with_capacity(parts);
         let mut rest = &mut entries[..];
@@ -192,37 +257,22 @@ impl Table {
             entry_parts.push(head);
             rest = tail;
         }
-        starts[..parts * per_part]
-            .par_chunks_mut(per_part)
-            .zip(entry_parts)
-            .enumerate()
-            .for_each(|(p, (starts, entries))| {
-                let base = part_start[p];
-                let range = base..part_start[p + 1];
-                let (keys, ids) = (&keys[range.clone()], &ids[range]);
-                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
-                let mut fill = vec![0usize; per_part + 1];
-                for &k in keys {
-                    fill[local(k) + 1] += 1;
-                }
-                for b in 1..=per_part {
-                    fill[b] += fill[b - 1];
-                }
-                for (s, &f) in starts.iter_mut().zip(&fill) {
-                    *s = base + f;
-                }
-                for (&k, &id) in keys.iter().zip(ids) {
-                    let slot = &mut fill[local(k)];
-                    entries[*slot] = Entry {
-                        fingerprint: k as u32,
-                        id,
-                    };
-                    *slot += 1;
-                }
-            });
+        let sort = Sort {
+            shift,
+            per_part,
+            part_start: &part_start,
+            keys: &keys,
+            ids: &ids,
+        };
+        // Offsets are written in their final width: no second copy.
+        let buckets = 1usize << bits;
         let starts = if u32::try_from(total).is_ok() {
-            Starts::Narrow(starts.into_iter().map(|s| s as u32).collect())
+            let mut starts = vec![0u32; buckets + 1];
+            sort.run(&mut starts, entry_parts);
+            Starts::Narrow(starts)
         } else {
+            let mut starts = vec![0usize; buckets + 1];
+            sort.run(&mut starts, entry_parts);
             Starts::Wide(starts)
         };
         Table {
