@@ -11,13 +11,21 @@ fn main() {
     let k: usize = args.get(1).map_or(1, |a| a.parse().expect("a bound"));
     let threads = args.get(2).map(|a| a.parse().expect("a thread count"));
     let mut seen = std::collections::HashSet::new();
-    let words: Vec<Vec<u32>> = text
+    let words: Vec<&str> = text
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .filter(|w| seen.insert(w.to_string()))
+        .collect();
+    // As Python passes them: bytes when every character fits one, else code points.
+    let wide: Vec<Vec<u32>> = words
+        .iter()
         .map(|w| w.chars().map(u32::from).collect())
         .collect();
-    let units: Vec<Units<'_>> = words.iter().map(|w| Units::U32(w)).collect();
+    let units: Vec<Units<'_>> = if words.iter().all(|w| w.is_ascii()) {
+        words.iter().map(|w| Units::U8(w.as_bytes())).collect()
+    } else {
+        wide.iter().map(|w| Units::U32(w)).collect()
+    };
     let start = Instant::now();
     let pairs = levenshtein_self_join(&units[..], k, false, threads, |_| false).expect("a join");
     println!(

@@ -93,12 +93,13 @@ impl<T: Unit, F: FnMut(u64, usize)> Walk<'_, T, F> {
     }
 }
 
-/// The table for bound `k`: every string of `strings` whose length passes
-/// `take`, under each of its variants with d <= k deletions.
+/// The table for bound `k`: every string of `strings` for whose length `min`
+/// gives a number of deletions, under each of its variants with that many to
+/// k deletions.
 pub(super) fn table<S: Strings + ?Sized>(
     strings: &S,
     k: usize,
-    take: impl Fn(usize) -> bool + Sync,
+    min: impl Fn(usize) -> Option<usize> + Sync,
 ) -> Table {
     let n = strings.count();
     let runs: Vec<Run> = (0..n.div_ceil(CHUNK))
@@ -107,8 +108,8 @@ pub(super) fn table<S: Strings + ?Sized>(
             let mut run = Run::default();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 let s = strings.get(i);
-                if take(s.len()) {
-                    variants(s, 0, k, &mut |key, _| run.keys.push(key));
+                if let Some(min) = min(s.len()) {
+                    variants(s, min, k, &mut |key, _| run.keys.push(key));
                     run.close(i as u32);
                 }
             }

@@ -55,25 +55,46 @@ const fn neighbourhood(l: usize, k: usize) -> usize {
     total
 }
 
-/// [`dn_len`] for 1..=DN_MAX_K, worked out at compile time.
-const DN_LENS: [usize; DN_MAX_K + 1] = {
+/// The longest strings (up to [`DN_MAX_LEN`]) with at most `variants`
+/// variants for bound `k`, for 1..=DN_MAX_K; `usize::MAX` for k = 0.
+const fn dn_lens(variants: usize) -> [usize; DN_MAX_K + 1] {
     let mut lens = [usize::MAX; DN_MAX_K + 1];
     let mut k = 1;
     while k <= DN_MAX_K {
         let mut l = 0;
-        while l < DN_MAX_LEN && neighbourhood(l + 1, k) <= DN_VARIANTS {
+        while l < DN_MAX_LEN && neighbourhood(l + 1, k) <= variants {
             l += 1;
         }
         lens[k] = l;
         k += 1;
     }
     lens
-};
+}
+
+/// [`dn_len`] for 0..=DN_MAX_K, worked out at compile time.
+const DN_LENS: [usize; DN_MAX_K + 1] = dn_lens(DN_VARIANTS);
+
+/// A self-join's strings get deletion neighbourhoods while they have at most
+/// this many variants: it walks their table ([`super::shared`]), a variant
+/// costing a table entry and no look-up, so they pay for longer strings than
+/// a search's, whose 2-unit Pass-Join segments (11 units at k = 3) let
+/// through a hundred candidates per pair found.
+pub(crate) const JOIN_DN_VARIANTS: usize = 471;
+
+/// [`join_dn_len`] for 0..=DN_MAX_K.
+const JOIN_DN_LENS: [usize; DN_MAX_K + 1] = dn_lens(JOIN_DN_VARIANTS);
 
 /// The longest strings that take deletion neighbourhoods for bound `k`.
 #[inline]
 pub(crate) fn dn_len(k: usize) -> Option<usize> {
     DN_LENS.get(k).copied()
+}
+
+/// The longest strings that take deletion neighbourhoods for bound `k` in a
+/// self-join: at least [`dn_len`].
+#[inline]
+pub(crate) fn join_dn_len(k: usize) -> Option<usize> {
+    JOIN_DN_LENS.get(k).copied()
 }
 
 /// The route of strings of length `l` for bound `k`.
@@ -94,15 +115,15 @@ pub(crate) struct Filters {
     by_len: Vec<u32>,
     /// (length, start in `by_len`) per length present, then (usize::MAX, len).
     lengths: Vec<(usize, usize)>,
-    /// Strings of at most this many units are "short" (if it is not 0): a join
+    /// Strings of 1..=split units are "short" (none if it is 0): a join
     /// compares short strings with each other itself (in vector lanes), so the
-    /// filters here never propose a short string to a short query (one of
-    /// 1..=split units). 0 for an index: no string is short.
+    /// filters here never propose a short string to a short query. 0 for an
+    /// index: no string is short. Empty strings are never short.
     split: usize,
-    /// Per bound k <= DN_MAX_K: every string longer than `split` and at most
-    /// dn_len(k) long, under each of its variants with <= k deletions.
+    /// Per bound k <= DN_MAX_K: every string not short and at most dn_len(k)
+    /// long, under each of its variants with <= k deletions.
     neighbourhoods: [OnceLock<Table>; DN_MAX_K + 1],
-    /// The same for the short strings (for queries longer than `split`).
+    /// The same for the short strings (for queries that are not short).
     short_neighbourhoods: [OnceLock<Table>; DN_MAX_K + 1],
     /// Per bound k: the segment index of the strings routed to Pass-Join.
     segments: Vec<OnceLock<Table>>,
@@ -110,7 +131,7 @@ pub(crate) struct Filters {
 
 impl Filters {
     /// The length groups of `strings`; no filter is built yet. Short strings
-    /// (at most `split` units) are never candidates of short queries.
+    /// (1..=`split` units) are never candidates of short queries.
     ///
     /// # Panics
     /// If there are more than `u32::MAX` strings (callers check first).
@@ -168,32 +189,69 @@ impl Filters {
         build: impl Fn(&mut (dyn FnMut() + Send)),
     ) -> Probe<'a> {
         let split = self.split;
+        let short = |l: usize| (1..=split).contains(&l);
         let dn = dn_len(k).map(|max| {
             let table = get_or_build(&self.neighbourhoods[k], &build, || {
-                deletions::table(strings, k, |l| (split == 0 || split < l) && l <= max)
+                deletions::table(strings, k, |l| (!short(l) && l <= max).then_some(0))
             });
             (table, max)
         });
         let short_dn = (dn.is_some() && split > 0).then(|| {
             get_or_build(&self.short_neighbourhoods[k], &build, || {
-                deletions::table(strings, k, |l| l <= split)
-            })
-        });
-        let any_segments = self.lengths[..self.lengths.len() - 1]
-            .iter()
-            .any(|&(l, _)| route(l, k) == Route::Segments);
-        let segments = any_segments.then(|| {
-            get_or_build(&self.segments[k], &build, || {
-                segments::build(strings, k, |l| route(l, k) == Route::Segments)
+                deletions::table(strings, k, |l| short(l).then_some(0))
             })
         });
         Probe {
             k,
             dn,
             short_dn,
-            segments,
+            segments: self.segment_table(strings, k, 0, &build),
             filters: self,
+            from_len: 0,
         }
+    }
+
+    /// The filters for bound `k` of the strings longer than `beyond` (at
+    /// least [`dn_len`]`(k)`) only: their segment index, built now if it was
+    /// not. For a self-join, which finds the pairs with a shorter string in
+    /// [`super::shared`]; the same filters then take no [`Filters::probe`]
+    /// for `k`.
+    pub(crate) fn probe_beyond<S: Strings + ?Sized>(
+        &self,
+        strings: &S,
+        k: usize,
+        beyond: usize,
+        build: impl Fn(&mut (dyn FnMut() + Send)),
+    ) -> Probe<'_> {
+        debug_assert!(dn_len(k).is_none_or(|dn| dn <= beyond));
+        Probe {
+            k,
+            dn: None,
+            short_dn: None,
+            segments: self.segment_table(strings, k, beyond, &build),
+            filters: self,
+            from_len: beyond.saturating_add(1),
+        }
+    }
+
+    /// The segment index for bound `k` of the strings longer than `beyond`
+    /// routed to Pass-Join, if there are any.
+    fn segment_table<S: Strings + ?Sized>(
+        &self,
+        strings: &S,
+        k: usize,
+        beyond: usize,
+        build: &impl Fn(&mut (dyn FnMut() + Send)),
+    ) -> Option<&Table> {
+        let take = |l: usize| l > beyond && route(l, k) == Route::Segments;
+        let any = self.lengths[..self.lengths.len() - 1]
+            .iter()
+            .any(|&(l, _)| take(l));
+        any.then(|| {
+            get_or_build(&self.segments[k], build, || {
+                segments::build(strings, k, take)
+            })
+        })
     }
 
     /// Bytes held by the filters built so far.
@@ -231,6 +289,8 @@ pub(crate) struct Probe<'a> {
     short_dn: Option<&'a Table>,
     segments: Option<&'a Table>,
     filters: &'a Filters,
+    /// Strings shorter than this are never candidates.
+    from_len: usize,
 }
 
 /// A query's working memory, kept by each thread across queries.
@@ -285,11 +345,12 @@ impl Probe<'_> {
         {
             // A variant of v = m - j units matches strings of v + d units with
             // d deletions: of at most dn units when j >= m - dn; longer than
-            // `split` (the main table) when v + k > split, at most `split`
-            // (the short table, for long queries) when v <= split.
+            // `split` or none (the main table) when v + k > split or v = 0,
+            // of 1..=split (the short table, for queries not short) when v <=
+            // split.
             variants(q, m.saturating_sub(dn), k, &mut |key, j| {
                 let v = m - j;
-                if split == 0 || v.saturating_add(k) > split {
+                if split == 0 || v.saturating_add(k) > split || v == 0 {
                     keys.push(key);
                 }
                 if split > 0 && !short && v <= split {
@@ -307,7 +368,7 @@ impl Probe<'_> {
             .filters
             .lengths_in(m.saturating_sub(k), m.saturating_add(k))
         {
-            if short && l <= split {
+            if (short && (1..=split).contains(&l)) || l < self.from_len {
                 continue;
             }
             match route(l, k) {

@@ -18,12 +18,16 @@
 //!   raising the bound until k are found (or scanning, once filters no longer
 //!   pay).
 //!
+//! - `shared`: a self-join's pairs from deletion neighbourhoods, by walking
+//!   their table instead of probing it.
+//!
 //! The join ([`crate::jobs::join`]) uses the filters directly.
 
 mod deletions;
 pub(crate) mod filters;
 mod search;
 mod segments;
+pub(crate) mod shared;
 mod table;
 pub(crate) mod verify;
 

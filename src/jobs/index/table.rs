@@ -144,11 +144,85 @@ impl Starts {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Starts::Narrow(s) => s.len(),
+            Starts::Wide(s) => s.len(),
+        }
+    }
+
     fn heap_bytes(&self) -> usize {
         match self {
             Starts::Narrow(s) => s.capacity() * size_of::<u32>(),
             Starts::Wide(s) => s.capacity() * size_of::<usize>(),
         }
+    }
+}
+
+/// A bucket offset as stored (see [`Starts`]).
+trait Offset: Copy + Send {
+    fn at(offset: usize) -> Self;
+}
+
+impl Offset for u32 {
+    #[inline(always)]
+    fn at(offset: usize) -> Self {
+        offset as u32
+    }
+}
+
+impl Offset for usize {
+    #[inline(always)]
+    fn at(offset: usize) -> Self {
+        offset
+    }
+}
+
+/// The second step of [`Table::build`]: each partition's keys sorted into
+/// its buckets.
+struct Sort<'a> {
+    shift: u32,
+    /// Buckets per partition.
+    per_part: usize,
+    part_start: &'a [usize],
+    keys: &'a [u64],
+    ids: &'a [u32],
+}
+
+impl Sort<'_> {
+    /// Fills `starts` (one more than the buckets) and each partition's entries.
+    fn run<T: Offset>(&self, starts: &mut [T], entry_parts: Vec<&mut [Entry]>) {
+        let (shift, per_part) = (self.shift, self.per_part);
+        let buckets = starts.len() - 1;
+        starts[buckets] = T::at(self.keys.len());
+        starts[..buckets]
+            .par_chunks_mut(per_part)
+            .zip(entry_parts)
+            .enumerate()
+            .for_each(|(p, (starts, entries))| {
+                let base = self.part_start[p];
+                let range = base..self.part_start[p + 1];
+                let (keys, ids) = (&self.keys[range.clone()], &self.ids[range]);
+                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
+                let mut fill = vec![0usize; per_part + 1];
+                for &k in keys {
+                    fill[local(k) + 1] += 1;
+                }
+                for b in 1..=per_part {
+                    fill[b] += fill[b - 1];
+                }
+                for (s, &f) in starts.iter_mut().zip(&fill) {
+                    *s = T::at(base + f);
+                }
+                for (&k, &id) in keys.iter().zip(ids) {
+                    let slot = &mut fill[local(k)];
+                    entries[*slot] = Entry {
+                        fingerprint: k as u32,
+                        id,
+                    };
+                    *slot += 1;
+                }
+            });
     }
 }
 
@@ -175,8 +249,6 @@ impl Table {
         let parts = 1usize << part_bits;
         let (part_start, keys, ids) = Self::partition(runs, total, part_bits);
         let per_part = 1usize << (bits - part_bits);
-        let mut starts = vec![0usize; (1usize << bits) + 1];
-        starts[1usize << bits] = total;
         let mut entries = vec![Entry::default(); total];
         let mut entry_parts = Vec::with_capacity(parts);
         let mut rest = &mut entries[..];
@@ -185,37 +257,22 @@ impl Table {
             entry_parts.push(head);
             rest = tail;
         }
-        starts[..parts * per_part]
-            .par_chunks_mut(per_part)
-            .zip(entry_parts)
-            .enumerate()
-            .for_each(|(p, (starts, entries))| {
-                let base = part_start[p];
-                let range = base..part_start[p + 1];
-                let (keys, ids) = (&keys[range.clone()], &ids[range]);
-                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
-                let mut fill = vec![0usize; per_part + 1];
-                for &k in keys {
-                    fill[local(k) + 1] += 1;
-                }
-                for b in 1..=per_part {
-                    fill[b] += fill[b - 1];
-                }
-                for (s, &f) in starts.iter_mut().zip(&fill) {
-                    *s = base + f;
-                }
-                for (&k, &id) in keys.iter().zip(ids) {
-                    let slot = &mut fill[local(k)];
-                    entries[*slot] = Entry {
-                        fingerprint: k as u32,
-                        id,
-                    };
-                    *slot += 1;
-                }
-            });
+        let sort = Sort {
+            shift,
+            per_part,
+            part_start: &part_start,
+            keys: &keys,
+            ids: &ids,
+        };
+        // Offsets are written in their final width: no second copy.
+        let buckets = 1usize << bits;
         let starts = if u32::try_from(total).is_ok() {
-            Starts::Narrow(starts.into_iter().map(|s| s as u32).collect())
+            let mut starts = vec![0u32; buckets + 1];
+            sort.run(&mut starts, entry_parts);
+            Starts::Narrow(starts)
         } else {
+            let mut starts = vec![0usize; buckets + 1];
+            sort.run(&mut starts, entry_parts);
             Starts::Wide(starts)
         };
         Table {
@@ -263,7 +320,6 @@ impl Table {
         }
     }
 
-    /// Calls `f(id)` with each id stored under `key`, largest first.
     /// The keys and ids of all runs, stably split into `2^part_bits` partitions
     /// by their top bits: partition p is `part_start[p]..part_start[p + 1]`.
     fn partition(runs: &[Run], total: usize, part_bits: u32) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
@@ -322,6 +378,55 @@ impl Table {
         (part_start, keys, ids)
     }
 
+    /// The number of buckets.
+    pub(super) fn buckets(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Calls `f` with the ids stored under each key of buckets `range` (with
+    /// two or more ids), ascending; keys that share a bucket and fingerprint
+    /// (rare) come as one. `sort` is working memory. In memory order: no
+    /// random access, unlike a look-up per key.
+    pub(super) fn groups(
+        &self,
+        range: std::ops::Range<usize>,
+        sort: &mut Vec<u64>,
+        ids: &mut Vec<u32>,
+        mut f: impl FnMut(&[u32]),
+    ) {
+        for b in range {
+            let entries = &self.entries[self.starts.get(b)..self.starts.get(b + 1)];
+            let Some(head) = entries.first() else {
+                continue;
+            };
+            if entries.len() < 2 {
+                continue;
+            }
+            ids.clear();
+            if entries.iter().all(|e| e.fingerprint == head.fingerprint) {
+                ids.extend(entries.iter().map(|e| e.id));
+                f(ids);
+                continue;
+            }
+            // Several keys: group by fingerprint, ids ascending within one.
+            sort.clear();
+            sort.extend(
+                entries
+                    .iter()
+                    .map(|e| (u64::from(e.fingerprint) << 32) | u64::from(e.id)),
+            );
+            sort.sort_unstable();
+            for run in sort.chunk_by(|a, b| a >> 32 == b >> 32) {
+                if run.len() > 1 {
+                    ids.clear();
+                    ids.extend(run.iter().map(|&e| e as u32));
+                    f(ids);
+                }
+            }
+        }
+    }
+
+    /// Calls `f(id)` with each id stored under `key`, largest first.
     #[cfg(test)]
     pub(super) fn get(&self, key: u64, f: impl FnMut(u32)) {
         let b = self.bucket(key);

@@ -5,19 +5,32 @@
 //! index for bound k ([`crate::jobs::index::filters`]: deletion neighbourhoods
 //! for short strings, Pass-Join segments (Li, Deng, Wang and Feng, PVLDB 2011)
 //! for long ones); each left string then probes them, and each candidate is
-//! verified by the bounded dispatcher, so the result is exact. Rows are done in
-//! parallel in chunks whose results are concatenated in order, so the output is
-//! sorted by (left, right) without a sort; a self-join keeps the pairs whose
-//! right index is larger, each unordered pair once.
+//! verified by the bounded dispatcher, so the result is exact. A self-join
+//! with deletion neighbourhoods (k <= 3) probes only the segments of its
+//! longest strings: the other candidates come from walking the table of
+//! variants once ([`crate::jobs::index::shared`]), which costs no cache miss
+//! per variant, so more strings take neighbourhoods there
+//! ([`join_dn_len`]). Strings of 1..=k + 3 units are compared with each
+//! other in vector lanes ([`short`]), whose pairs come out in order.
+//!
+//! Rows are done in parallel in chunks whose results are concatenated in
+//! order, so the output is sorted by (left, right) with only each row's
+//! verified candidates to sort; a self-join keeps the pairs whose right index
+//! is larger, each unordered pair once.
 //!
 //! Memory: a packed copy of the strings, the filters (at most
 //! [`DN_VARIANTS`](crate::jobs::index::filters::DN_VARIANTS) entries per short
-//! string, k + 1 per long one) and the output.
+//! string, k + 1 per long one; for a self-join, up to
+//! [`JOIN_DN_VARIANTS`](crate::jobs::index::filters::JOIN_DN_VARIANTS)), the
+//! walk's candidate pairs of the rows in progress (at most
+//! [`PAIRS_AT_ONCE`] unless one chunk has more) and the output.
 
 use crate::error::Error;
 use crate::jobs::index::check_count;
-use crate::jobs::index::filters::{Filters, Scratch};
+use crate::jobs::index::filters::{AHEAD, Filters, Probe, Scratch, Seen, join_dn_len};
+use crate::jobs::index::shared::{Bins, SharedVariants};
 use crate::jobs::index::verify::verifying;
+use crate::kernels::lanes::hyyro2003_lanes::Width;
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::text::arena::Arena;
 use crate::text::graphemes::shared_cluster_ids;
@@ -132,11 +145,74 @@ pub fn levenshtein_self_join<S: Strings + ?Sized>(
     run_interruptible(&pool, &stop, work, || poll(done.load(Ordering::Relaxed)))
 }
 
-/// One task's rows: the pairs of a range of left rows, in order.
+/// One task's rows: the pairs of a range of left rows, in order, as the
+/// number of pairs per row and their right ids and distances (the left
+/// column is written only once, into the result).
+#[derive(Default)]
 struct Chunk {
-    left: Vec<u32>,
+    counts: Vec<u32>,
     right: Vec<u32>,
     distance: Vec<u32>,
+}
+
+impl Chunk {
+    /// Appends a row: `lanes` and `verified`, each sorted by right id, merged.
+    fn push_row(&mut self, lanes: &[(u32, u32)], verified: &[(u32, u32)]) {
+        self.counts.push((lanes.len() + verified.len()) as u32);
+        let (mut a, mut b) = (lanes.iter().peekable(), verified.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            let next = if x.0 < y.0 { a.next() } else { b.next() };
+            self.push(next);
+        }
+        a.chain(b).for_each(|p| self.push(Some(p)));
+    }
+
+    #[inline(always)]
+    fn push(&mut self, pair: Option<&(u32, u32)>) {
+        if let Some(&(j, d)) = pair {
+            self.right.push(j);
+            self.distance.push(d);
+        }
+    }
+}
+
+/// The chunks' pairs in one result, copied in parallel (the copy touches
+/// fresh pages, whose faults then share the threads too).
+fn concat(chunks: &[Chunk], starts: &[u32]) -> JoinPairs {
+    let total: usize = chunks.iter().map(|c| c.right.len()).sum();
+    let mut pairs = JoinPairs {
+        left: vec![0; total],
+        right: vec![0; total],
+        distance: vec![0; total],
+    };
+    let mut parts = Vec::with_capacity(chunks.len());
+    let (mut left, mut right, mut distance) = (
+        &mut pairs.left[..],
+        &mut pairs.right[..],
+        &mut pairs.distance[..],
+    );
+    for chunk in chunks {
+        let n = chunk.right.len();
+        let (l, l_rest) = std::mem::take(&mut left).split_at_mut(n);
+        let (r, r_rest) = std::mem::take(&mut right).split_at_mut(n);
+        let (d, d_rest) = std::mem::take(&mut distance).split_at_mut(n);
+        (left, right, distance) = (l_rest, r_rest, d_rest);
+        parts.push((l, r, d));
+    }
+    parts
+        .into_par_iter()
+        .zip(chunks)
+        .zip(starts)
+        .for_each(|(((l, r, d), chunk), &start)| {
+            r.copy_from_slice(&chunk.right);
+            d.copy_from_slice(&chunk.distance);
+            let mut at = 0;
+            for (i, &n) in chunk.counts.iter().enumerate() {
+                l[at..at + n as usize].fill(start + i as u32);
+                at += n as usize;
+            }
+        });
+    pairs
 }
 
 /// Strings up to `k + 3` units are short ([`short`]): their variants of at
@@ -147,7 +223,7 @@ struct Chunk {
 fn split(right: &Arena, k: usize) -> usize {
     let split = k.saturating_add(3).min(64);
     let count = (0..right.count())
-        .filter(|&j| right.len_of(j) <= split)
+        .filter(|&j| (1..=split).contains(&right.len_of(j)))
         .count();
     if k == 0 || count > SHORT_MAX {
         0
@@ -159,6 +235,12 @@ fn split(right: &Arena, k: usize) -> usize {
 /// The most short strings compared pair by pair (2^31 pairs at most, about
 /// half a second of lanes).
 const SHORT_MAX: usize = 1 << 16;
+
+/// The most candidate pairs a self-join holds at once from the deletion
+/// neighbourhoods' walk ([`SharedVariants`]), 128 MiB of them (unless one
+/// chunk of rows has more): beyond it the rows are done in windows, each
+/// walking the table anew.
+const PAIRS_AT_ONCE: usize = 1 << 24;
 
 /// The join proper, on the current pool, counting the left rows `done`;
 /// `None` once `stop` is raised.
@@ -172,86 +254,197 @@ fn rows(
 ) -> Option<JoinPairs> {
     let split = split(right, k);
     let filters = Filters::new(right, split);
-    // This job owns the filters, so nothing else can wait on their build.
-    let probe = filters.probe(right, k, |build| build());
-    let texts: Vec<u32> = (0..right.count() as u32)
-        .filter(|&j| split > 0 && right.len_of(j as usize) <= split)
-        .collect();
-    let width = short::width(split.max(1));
-    let group = short::lanes(width);
-    let nl = left.count();
-    let chunks = (0..nl.div_ceil(ROWS))
-        .into_par_iter()
-        .map_init(
-            || (Scratch::default(), vec![Vec::new(); ROWS]),
-            |(scratch, found), c| {
-                let range = c * ROWS..((c + 1) * ROWS).min(nl);
-                let start = range.start;
-                // A self-join pairs each row with the strings after it only.
-                let first = |i: usize| if upper { i as u32 + 1 } else { 0 };
-                found.iter_mut().for_each(Vec::clear);
-                let short: Vec<u32> = range
-                    .clone()
-                    .filter(|&i| (1..=split).contains(&left.len_of(i)))
-                    .map(|i| i as u32)
-                    .collect();
-                for rows in short.chunks(group) {
-                    let firsts: Vec<u32> = rows.iter().map(|&i| first(i as usize)).collect();
-                    let mut out: Vec<Vec<(u32, u32)>> = rows
-                        .iter()
-                        .map(|&i| std::mem::take(&mut found[i as usize - start]))
-                        .collect();
-                    let job = short::ShortRows {
-                        width,
-                        rows,
-                        firsts: &firsts,
-                        left,
-                        right,
-                        texts: &texts,
-                        k,
-                        out: &mut out,
-                        stop,
-                    };
-                    job.run()?;
-                    for (&i, pairs) in rows.iter().zip(out) {
-                        found[i as usize - start] = pairs;
-                    }
-                }
-                let mut out = Chunk {
-                    left: Vec::new(),
-                    right: Vec::new(),
-                    distance: Vec::new(),
-                };
-                for i in range {
-                    if stop.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let a = left.get(i);
-                    let row = &mut found[i - start];
-                    let ids = probe.candidates(a, first(i), scratch);
-                    verifying(a, k, stop, |verifier| {
-                        verifier.each(right, ids, |j, d| row.push((j, d as u32)))
-                    })?;
-                    row.sort_unstable();
-                    out.left.extend(std::iter::repeat_n(i as u32, row.len()));
-                    out.right.extend(row.iter().map(|p| p.0));
-                    out.distance.extend(row.iter().map(|p| p.1));
-                }
-                done.fetch_add(ROWS.min(nl - c * ROWS), Ordering::Relaxed);
-                Some(out)
-            },
-        )
-        .collect::<Option<Vec<Chunk>>>()?;
-    let total = chunks.iter().map(|c| c.left.len()).sum();
-    let mut pairs = JoinPairs {
-        left: Vec::with_capacity(total),
-        right: Vec::with_capacity(total),
-        distance: Vec::with_capacity(total),
+    // A self-join walks its deletion neighbourhoods for pairs instead of
+    // probing them; the filters then cover the longer strings only. This job
+    // owns the filters, so nothing else can wait on their build.
+    let dn = if upper { join_dn_len(k) } else { None };
+    let probe = match dn {
+        Some(dn) => filters.probe_beyond(right, k, dn, |build| build()),
+        None => filters.probe(right, k, |build| build()),
     };
-    for chunk in chunks {
-        pairs.left.extend_from_slice(&chunk.left);
-        pairs.right.extend_from_slice(&chunk.right);
-        pairs.distance.extend_from_slice(&chunk.distance);
+    let shared = dn.map(|dn| SharedVariants::new(right, k, split, dn));
+    let nl = left.count();
+    let chunks = nl.div_ceil(ROWS);
+    let counts = shared
+        .as_ref()
+        .map(|s| s.count(ROWS, 4 * rayon::current_num_threads()));
+    let rows = Rows {
+        left,
+        right,
+        upper,
+        k,
+        split,
+        probe,
+        dn: dn.unwrap_or(usize::MAX),
+        texts: (0..right.count() as u32)
+            .filter(|&j| (1..=split).contains(&right.len_of(j as usize)))
+            .collect(),
+        width: short::width(split.max(1)),
+        stop,
+    };
+    let mut out = Vec::with_capacity(chunks);
+    let mut from = 0;
+    while from < chunks {
+        // The chunks whose pairs from the walk fit at once (one at least).
+        let mut to = from + 1;
+        if let Some(counts) = &counts {
+            let pairs = |c: usize| counts.iter().map(|part| part[c]).sum::<usize>();
+            let mut held = pairs(from);
+            while to < chunks && held + pairs(to) <= PAIRS_AT_ONCE {
+                held += pairs(to);
+                to += 1;
+            }
+        } else {
+            to = chunks;
+        }
+        let pairs = shared
+            .as_ref()
+            .zip(counts.as_ref())
+            .map(|(s, counts)| s.pairs(from..to, ROWS, counts));
+        let done_here = (from..to)
+            .into_par_iter()
+            .map_init(Work::default, |work, c| {
+                let found = pairs.as_ref().map(|p| (&p[..], c - from));
+                let chunk = rows.chunk(c, found, work);
+                done.fetch_add(ROWS.min(nl - c * ROWS), Ordering::Relaxed);
+                chunk
+            })
+            .collect::<Option<Vec<Chunk>>>()?;
+        out.extend(done_here);
+        from = to;
     }
-    Some(pairs)
+    let starts: Vec<u32> = (0..out.len()).map(|c| (c * ROWS) as u32).collect();
+    Some(concat(&out, &starts))
+}
+
+/// What every chunk of a join's rows shares.
+struct Rows<'a> {
+    left: &'a Arena,
+    right: &'a Arena,
+    /// A self-join: each row pairs with the strings after it only.
+    upper: bool,
+    k: usize,
+    split: usize,
+    probe: Probe<'a>,
+    /// Rows up to this long get their candidates from the walk only (a
+    /// self-join's [`SharedVariants`]); `usize::MAX` without one.
+    dn: usize,
+    /// The short right strings' ids, ascending.
+    texts: Vec<u32>,
+    width: Width,
+    stop: &'a AtomicBool,
+}
+
+/// A task's working memory, kept across its chunks.
+struct Work {
+    scratch: Scratch,
+    seen: Seen,
+    /// Per row of the chunk: its pairs found so far.
+    found: Vec<Vec<(u32, u32)>>,
+    /// Per row of the chunk: its candidates from the walk, repeats included.
+    walked: Vec<Vec<u32>>,
+    unique: Vec<u32>,
+}
+
+impl Default for Work {
+    fn default() -> Self {
+        Work {
+            scratch: Scratch::default(),
+            seen: Seen::default(),
+            found: vec![Vec::new(); ROWS],
+            walked: vec![Vec::new(); ROWS],
+            unique: Vec::new(),
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// The pairs of rows `c * ROWS..`, with the walk's `pairs` and this
+    /// chunk's bin in them (a self-join with deletion neighbourhoods).
+    fn chunk(&self, c: usize, pairs: Option<(&[Bins], usize)>, work: &mut Work) -> Option<Chunk> {
+        let (left, right, k, split) = (self.left, self.right, self.k, self.split);
+        let range = c * ROWS..((c + 1) * ROWS).min(left.count());
+        let start = range.start;
+        let first = |i: usize| if self.upper { i as u32 + 1 } else { 0 };
+        work.found.iter_mut().for_each(Vec::clear);
+        work.walked.iter_mut().for_each(Vec::clear);
+        if let Some((parts, bin)) = pairs {
+            for part in parts {
+                for &(a, b) in &part[bin] {
+                    work.walked[a as usize - start].push(b);
+                }
+            }
+        }
+        let short: Vec<u32> = range
+            .clone()
+            .filter(|&i| (1..=split).contains(&left.len_of(i)))
+            .map(|i| i as u32)
+            .collect();
+        for rows in short.chunks(short::lanes(self.width)) {
+            let firsts: Vec<u32> = rows.iter().map(|&i| first(i as usize)).collect();
+            let mut out: Vec<Vec<(u32, u32)>> = rows
+                .iter()
+                .map(|&i| std::mem::take(&mut work.found[i as usize - start]))
+                .collect();
+            let job = short::ShortRows {
+                width: self.width,
+                rows,
+                firsts: &firsts,
+                left,
+                right,
+                texts: &self.texts,
+                k,
+                out: &mut out,
+                stop: self.stop,
+            };
+            job.run()?;
+            for (&i, pairs) in rows.iter().zip(out) {
+                work.found[i as usize - start] = pairs;
+            }
+        }
+        // Room for every pair the lanes found and every candidate (untouched
+        // room costs no memory): the columns then grow without copies.
+        let bound = work.found.iter().map(Vec::len).sum::<usize>()
+            + work.walked.iter().map(Vec::len).sum::<usize>();
+        let mut out = Chunk {
+            counts: Vec::with_capacity(range.len()),
+            right: Vec::with_capacity(bound),
+            distance: Vec::with_capacity(bound),
+        };
+        for i in range {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let a = left.get(i);
+            let row = &mut work.found[i - start];
+            // The lanes' pairs come in order of right id already.
+            let from_lanes = row.len();
+            let walked = &work.walked[i - start];
+            work.seen.clear(right.count());
+            work.unique.clear();
+            for (x, &id) in walked.iter().enumerate() {
+                if let Some(&ahead) = walked.get(x + AHEAD) {
+                    work.seen.prefetch(ahead);
+                }
+                if work.seen.first(id) {
+                    work.unique.push(id);
+                }
+            }
+            let probed = if a.len() > self.dn || pairs.is_none() {
+                self.probe.candidates(a, first(i), &mut work.scratch)
+            } else {
+                &[]
+            };
+            verifying(a, k, self.stop, |verifier| {
+                for ids in [&work.unique[..], probed] {
+                    verifier.each(right, ids, |j, d| row.push((j, d as u32)))?;
+                }
+                Some(())
+            })?;
+            let (lanes, verified) = row.split_at_mut(from_lanes);
+            verified.sort_unstable();
+            out.push_row(lanes, verified);
+        }
+        Some(out)
+    }
 }
