@@ -63,7 +63,9 @@ impl Sink for Fill<'_> {
             src: 0,
             dest: 0,
         };
-        self.0.clear();
+        // Every slot is put once, so what a reused buffer holds needs no
+        // clearing: only a longer alignment writes the new slots.
+        self.0.truncate(count);
         self.0.resize(count, blank);
     }
 
@@ -152,7 +154,7 @@ pub fn editops(a: Units<'_>, b: Units<'_>, grapheme_segmentation: bool) -> Resul
     })
 }
 
-/// [`editops`] into `ops` (cleared first), a buffer the caller reuses; returns
+/// [`editops`] into `ops` (replacing what it held), a buffer the caller reuses; returns
 /// the lengths in units.
 ///
 /// # Errors
@@ -164,7 +166,7 @@ pub fn editops_into(
     ops: &mut Vec<EditOp>,
 ) -> Result<(usize, usize), Error> {
     check_lengths(a, b)?;
-    ops.clear();
+    // Not cleared: the sink sizes it (see `Fill::reserve`) and fills it whole.
     align_into(a, b, grapheme_segmentation, &mut Fill(ops), Stop::Never).ok_or(Error::Cancelled)
 }
 

@@ -15,7 +15,7 @@
 
 use super::masks::PeqSink;
 use super::masks::table::WordTable;
-use super::traceback::{EditKind, Empty, Sink, walk, with_columns};
+use super::traceback::{Along, Kept, Sink, walk, with_columns};
 use crate::runtime::stop::Stop;
 use crate::text::units::Unit;
 
@@ -27,50 +27,14 @@ const STOP_CHECK_COLUMNS: usize = 1 << 14;
 #[cfg(target_arch = "x86_64")]
 const LONG_TEXT: usize = 256;
 
-/// [`crate::kernels::traceback::walk`] over one word per column, kept by
-/// [`record`]: text unit `c`'s words at `columns[c - 1]`, the pattern `b` if
-/// `TRANSPOSED` (then a step's two tests read the same column).
-#[inline(always)]
-fn walk_words<A: Unit, B: Unit, S: Sink, const TRANSPOSED: bool>(
-    a: &[A],
-    b: &[B],
-    columns: &[[u64; 2]],
-    (off_a, off_b): (usize, usize),
-    end: usize,
-    sink: &mut S,
-) {
-    let (mut i, mut j) = (a.len(), b.len());
-    let mut index = end;
-    while i > 0 && j > 0 {
-        // D[i][j] - D[i-1][j] = +1, and D[i][j-1] - D[i-1][j-1] = -1.
-        let (plus, minus) = if TRANSPOSED {
-            let [hp, hn] = columns[i - 1];
-            ((hp >> (j - 1)) & 1 != 0, j > 1 && (hn >> (j - 2)) & 1 != 0)
-        } else {
-            let bit = 1u64 << (i - 1);
-            (
-                columns[j - 1][0] & bit != 0,
-                j > 1 && columns[j - 2][1] & bit != 0,
-            )
-        };
-        if plus {
-            i -= 1;
-            index -= 1;
-            sink.put(index, EditKind::Delete, off_a + i, off_b + j);
-        } else if minus {
-            j -= 1;
-            index -= 1;
-            sink.put(index, EditKind::Insert, off_a + i, off_b + j);
-        } else {
-            i -= 1;
-            j -= 1;
-            if a[i].into() != b[j].into() {
-                index -= 1;
-                sink.put(index, EditKind::Replace, off_a + i, off_b + j);
-            }
-        }
+/// One word pair per text unit, kept by [`record`]: unit c's at `columns[c - 1]`.
+struct Words<'c>(&'c [[u64; 2]]);
+
+impl Kept for Words<'_> {
+    #[inline(always)]
+    fn words(&self, _row: usize, column: usize) -> Option<[u64; 2]> {
+        Some(self.0[column - 1])
     }
-    walk(&a[..i], &b[..j], &Empty, (off_a, off_b), index, sink);
 }
 
 /// The kernel as a [`PeqSink`]: steps `text` through the pattern, keeping each
@@ -181,11 +145,11 @@ pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
         if !known {
             sink.reserve(d);
         }
-        let end = first + d;
+        let ops = first..first + d;
         if transposed {
-            walk_words::<A, B, S, true>(a, b, columns, offsets, end, sink);
+            walk(a, b, &Along::<_, true>(Words(columns)), offsets, ops, sink);
         } else {
-            walk_words::<A, B, S, false>(a, b, columns, offsets, end, sink);
+            walk(a, b, &Along::<_, false>(Words(columns)), offsets, ops, sink);
         }
         Some(d)
     })
@@ -194,6 +158,7 @@ pub(crate) fn align<A: Unit, B: Unit, S: Sink>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::traceback::EditKind;
     use crate::kernels::traceback::tests::{Collect, reference_walk};
     use proptest::collection::vec;
     use proptest::prelude::*;

@@ -525,6 +525,12 @@ fn record_band<T: Unit, const HORIZONTAL: bool>(
     })
 }
 
+/// The distance to band by, where [`align`] records only a band for a pattern
+/// of `m` units: when the distance is `known` and its band saves blocks.
+pub(crate) fn banded(m: usize, known: Option<usize>) -> Option<usize> {
+    known.filter(|&d| (d + 1).div_ceil(64) + 1 < m.div_ceil(64))
+}
+
 /// The alignment of `a` and `b` (the pattern, over 64 units: `b` if
 /// `transposed`, else `a`) into `sink`, operations numbered from `first` and
 /// positions shifted by `offsets`. With `known`, their distance, only its band
@@ -564,7 +570,7 @@ fn align_as<A: Unit, B: Unit, P: Unit, X: Unit, S: Sink, const T: bool>(
     let m = pattern.len();
     debug_assert!(m > 64 && !text.is_empty());
     let blocks = m.div_ceil(64);
-    if let Some(d) = known.filter(|&d| (d + 1).div_ceil(64) + 1 < blocks) {
+    if let Some(d) = banded(m, known) {
         let table = BlockTable::new(pattern);
         let band = record_band::<X, T>(&table, m, text, d, stop)?;
         drop(table);
@@ -573,7 +579,7 @@ fn align_as<A: Unit, B: Unit, P: Unit, X: Unit, S: Sink, const T: bool>(
             first: &band.first,
             start: &band.start,
         };
-        walk(a, b, &Along::<_, T>(kept), offsets, first + d, sink);
+        walk(a, b, &Along::<_, T>(kept), offsets, first..first + d, sink);
         return Some(d);
     }
     with_columns(|columns| {
@@ -594,7 +600,7 @@ fn align_as<A: Unit, B: Unit, P: Unit, X: Unit, S: Sink, const T: bool>(
             columns,
             stride: blocks,
         };
-        walk(a, b, &Along::<_, T>(kept), offsets, first + d, sink);
+        walk(a, b, &Along::<_, T>(kept), offsets, first..first + d, sink);
         Some(d)
     })
 }

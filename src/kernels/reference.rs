@@ -124,3 +124,19 @@ pub(crate) fn edited(
     }
     t
 }
+
+/// `m` and `n` units drawn from `0..alphabet` by a xorshift generator
+/// seeded with `seed`; for the kernels' property tests of unrelated strings.
+#[cfg(test)]
+pub(crate) fn xorshift_pair(seed: u64, alphabet: u32, m: usize, n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut x = seed | 1;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % u64::from(alphabet)) as u32
+    };
+    let a = (0..m).map(|_| next()).collect();
+    let b = (0..n).map(|_| next()).collect();
+    (a, b)
+}

@@ -120,6 +120,29 @@ impl<K: Kept, const TRANSPOSED: bool> Deltas for Along<K, TRANSPOSED> {
     }
 }
 
+/// The time steps of a one-strip wavefront run of `lanes` lanes
+/// ([`crate::kernels::myers1999_wavefront::keep`]): block b of column c ran at
+/// time c + b, its words at `words[2·lanes·(c + b - 1) + b]` and `lanes`
+/// further on; the first word is inverted when `INVERTED` (the horizontal
+/// deltas are kept as !HP).
+pub(crate) struct Skewed<'c, const INVERTED: bool> {
+    pub(crate) words: &'c [u64],
+    pub(crate) lanes: usize,
+}
+
+impl<const INVERTED: bool> Kept for Skewed<'_, INVERTED> {
+    #[inline(always)]
+    fn words(&self, row: usize, column: usize) -> Option<[u64; 2]> {
+        let block = (row - 1) / 64;
+        let at = 2 * self.lanes * (column + block - 1) + block;
+        let first = self.words[at];
+        Some([
+            if INVERTED { !first } else { first },
+            self.words[at + self.lanes],
+        ])
+    }
+}
+
 /// Whether running `b` (`n` units) as the pattern over `a` (`m`) takes fewer
 /// word steps than the other way round.
 pub(crate) fn transpose(m: usize, n: usize) -> bool {
@@ -139,20 +162,26 @@ impl Deltas for Empty {
 }
 
 /// Walks `deltas` back from `(a.len(), b.len())` (see the module docs), putting
-/// operations `end - 1` down to `end - d` into `sink`, their positions shifted by
-/// `offsets`; returns the number of operations.
+/// operations `ops.end - 1` down to `ops.start` into `sink`, their positions
+/// shifted by `offsets`; `ops.len()` is the distance. Returns it.
+///
+/// The walk stops once no operation is left (the rest of the path is then
+/// matches). Branches on the deltas are mispredicted often on unrelated
+/// pairs, but a branch-free step (tried) was slower: it puts the load of the
+/// next word on a serial chain through `i` and `j`, which a predicted
+/// branch leaves out.
 #[inline(always)]
 pub(crate) fn walk<A: Unit, B: Unit, S: Sink>(
     a: &[A],
     b: &[B],
     deltas: &impl Deltas,
     (off_a, off_b): (usize, usize),
-    end: usize,
+    ops: std::ops::Range<usize>,
     sink: &mut S,
 ) -> usize {
     let (mut i, mut j) = (a.len(), b.len());
-    let mut index = end;
-    while i > 0 && j > 0 {
+    let mut index = ops.end;
+    while index > ops.start && i > 0 && j > 0 {
         if deltas.vp(i, j) {
             i -= 1;
             index -= 1;
@@ -170,17 +199,21 @@ pub(crate) fn walk<A: Unit, B: Unit, S: Sink>(
             }
         }
     }
-    while i > 0 {
-        i -= 1;
-        index -= 1;
-        sink.put(index, EditKind::Delete, off_a + i, off_b);
+    // Along row 0 or column 0 (if the operations ran out first, i = j and
+    // the rest are matches).
+    if j == 0 {
+        for i in (0..i).rev() {
+            index -= 1;
+            sink.put(index, EditKind::Delete, off_a + i, off_b);
+        }
+    } else if i == 0 {
+        for j in (0..j).rev() {
+            index -= 1;
+            sink.put(index, EditKind::Insert, off_a, off_b + j);
+        }
     }
-    while j > 0 {
-        j -= 1;
-        index -= 1;
-        sink.put(index, EditKind::Insert, off_a, off_b + j);
-    }
-    end - index
+    debug_assert_eq!(index, ops.start);
+    ops.len()
 }
 
 #[cfg(test)]
@@ -199,8 +232,8 @@ pub(crate) mod tests {
         }
     }
 
-    /// The walk of the module docs over the full Wagner-Fischer matrix.
-    pub(crate) fn reference_walk(a: &[u32], b: &[u32]) -> Vec<(EditKind, usize, usize)> {
+    /// The full Wagner-Fischer matrix of `a` (rows) and `b` (columns).
+    pub(crate) fn full_matrix(a: &[u32], b: &[u32]) -> Vec<Vec<usize>> {
         let (m, n) = (a.len(), b.len());
         let mut d = vec![vec![0usize; n + 1]; m + 1];
         for i in 0..=m {
@@ -214,6 +247,13 @@ pub(crate) mod tests {
                 };
             }
         }
+        d
+    }
+
+    /// The walk of the module docs over the full Wagner-Fischer matrix.
+    pub(crate) fn reference_walk(a: &[u32], b: &[u32]) -> Vec<(EditKind, usize, usize)> {
+        let (m, n) = (a.len(), b.len());
+        let d = full_matrix(a, b);
         let mut ops = Vec::new();
         let (mut i, mut j) = (m, n);
         while i > 0 && j > 0 {
@@ -242,7 +282,7 @@ pub(crate) mod tests {
         let mut sink = Collect(vec![]);
         sink.reserve(3);
         assert_eq!(
-            walk(&[1u8, 2, 3], &[] as &[u8], &Empty, (5, 7), 3, &mut sink),
+            walk(&[1u8, 2, 3], &[] as &[u8], &Empty, (5, 7), 0..3, &mut sink),
             3
         );
         let want = [
@@ -252,7 +292,7 @@ pub(crate) mod tests {
         ];
         assert_eq!(sink.0, want);
         sink.reserve(2);
-        walk(&[] as &[u32], &[1u16, 2], &Empty, (0, 0), 2, &mut sink);
+        walk(&[] as &[u32], &[1u16, 2], &Empty, (0, 0), 0..2, &mut sink);
         assert_eq!(sink.0, [(EditKind::Insert, 0, 0), (EditKind::Insert, 0, 1)]);
         assert_eq!(reference_walk(&[], &[1, 2]), sink.0);
     }

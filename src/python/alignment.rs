@@ -3,26 +3,23 @@
 //! items become tuples only when asked for.
 //!
 //! Short pairs take a `METH_FASTCALL` entry (as `levenshtein` does, see
-//! [`super::fastcall`]), align into a per-thread buffer, and keep their items in
-//! memory from Python's small-object allocator: for a pair of 50-character
-//! strings a `malloc` and `free` of the items cost about a fifth of the call.
+//! [`super::fastcall`]) and align into a per-thread buffer; a result keeps
+//! its items in a boxed slice of their exact number (see [`Items`]).
 
 use super::args::type_name;
 use super::fastcall::{self, GRAPHEME_SEGMENTATION};
 use super::strings::{str_units, units};
 use super::{DETACH_CELLS, INTERRUPTIBLE_CELLS, errors, sequence_pair};
 use crate::{EditKind, EditOp, Opcode, Units};
-use pyo3::exceptions::{PyIndexError, PyMemoryError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyList, PySlice, PyString, PyTuple};
 use std::cell::RefCell;
-use std::marker::PhantomData;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::ptr::NonNull;
 
 /// `value` as a new Python object that the cycle collector does not track: it
 /// holds no reference to a Python object, so it cannot be part of a cycle, and
@@ -41,80 +38,33 @@ where
     Ok(object)
 }
 
-/// Items in memory from `PyMem_Malloc` (pymalloc serves up to 512 bytes), or a
-/// vector when there are more.
-pub(super) struct Items<T: Copy> {
-    ptr: NonNull<T>,
-    len: usize,
-    /// Set when the items live in `vec` (then `ptr` points into it).
-    vec: Option<Vec<T>>,
-    _owns: PhantomData<T>,
-}
-
-// SAFETY: the items are plain data owned by this value; the Python memory is
-// freed in `drop`, which runs where a pyclass is dropped, with the thread
-// attached to the interpreter.
-unsafe impl<T: Copy + Send> Send for Items<T> {}
-// SAFETY: as for Send; shared access only reads.
-unsafe impl<T: Copy + Sync> Sync for Items<T> {}
-
-/// Runs of at most this many bytes go to Python's small-object allocator.
-const SMALL_BYTES: usize = 512;
+/// The items of a result, in a boxed slice of exactly their number.
+///
+/// Not from Python's small-object allocator (tried): a caller that keeps
+/// many results and then drops them all, as a list of per-pair results does,
+/// empties whole pymalloc arenas, which go back to the system and fault in
+/// again on the next batch (about 1,300 page faults per 2**14 results of
+/// W1), while `malloc` keeps its freed memory. In a loop that drops each
+/// result at once the two cost the same.
+pub(super) struct Items<T: Copy>(Box<[T]>);
 
 impl<T: Copy> Items<T> {
-    /// A copy of `items`, made while attached to the interpreter.
-    fn copy(_py: Python<'_>, items: &[T]) -> PyResult<Self> {
-        let bytes = std::mem::size_of_val(items);
-        if items.is_empty() || bytes > SMALL_BYTES {
-            return Ok(Self::from_vec(items.to_vec()));
-        }
-        // SAFETY: attached to the interpreter (the token); `bytes` > 0.
-        let raw = unsafe { ffi::PyMem_Malloc(bytes) }.cast::<T>();
-        let Some(ptr) = NonNull::new(raw) else {
-            return Err(PyMemoryError::new_err("could not allocate the alignment"));
-        };
-        // SAFETY: `ptr` holds `bytes` fresh bytes, suitably aligned (pymalloc
-        // aligns to 16), and cannot overlap `items`.
-        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), ptr.as_ptr(), items.len()) };
-        Ok(Items {
-            ptr,
-            len: items.len(),
-            vec: None,
-            _owns: PhantomData,
-        })
+    /// A copy of `items`.
+    fn copy(items: &[T]) -> Self {
+        Items(items.into())
     }
 
-    fn from_vec(mut vec: Vec<T>) -> Self {
-        Items {
-            ptr: NonNull::new(vec.as_mut_ptr()).unwrap_or(NonNull::dangling()),
-            len: vec.len(),
-            vec: Some(vec),
-            _owns: PhantomData,
-        }
-    }
-
-    /// `vec`'s items, copied to Python's allocator if few.
-    fn take(py: Python<'_>, vec: Vec<T>) -> PyResult<Self> {
-        if std::mem::size_of_val(vec.as_slice()) <= SMALL_BYTES && !vec.is_empty() {
-            return Self::copy(py, &vec);
-        }
-        Ok(Self::from_vec(vec))
+    /// `vec`'s items.
+    fn take(vec: Vec<T>) -> Self {
+        Items(vec.into_boxed_slice())
     }
 
     fn as_slice(&self) -> &[T] {
-        // SAFETY: `ptr` points to `len` initialised items, owned by `self`
-        // (the vector's buffer, which never moves, or our Python memory).
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+        &self.0
     }
-}
 
-impl<T: Copy> Drop for Items<T> {
-    fn drop(&mut self) {
-        if self.vec.is_none() {
-            // SAFETY: memory from PyMem_Malloc, freed once; a pyclass is dropped
-            // with the thread attached.
-            unsafe { ffi::PyMem_Free(self.ptr.as_ptr().cast()) };
-        }
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -194,18 +144,13 @@ fn compute_units<R>(
     make(&result.ops, (result.src_len, result.dest_len))
 }
 
-fn new_editops(
-    py: Python<'_>,
-    ops: &[EditOp],
-    (src_len, dest_len): (usize, usize),
-    graphemes: bool,
-) -> PyResult<Editops> {
-    Ok(Editops {
-        ops: Items::copy(py, ops)?,
+fn new_editops(ops: &[EditOp], (src_len, dest_len): (usize, usize), graphemes: bool) -> Editops {
+    Editops {
+        ops: Items::copy(ops),
         src_len,
         dest_len,
         graphemes,
-    })
+    }
 }
 
 thread_local! {
@@ -213,19 +158,14 @@ thread_local! {
     static BLOCKS: RefCell<Vec<Opcode>> = const { RefCell::new(Vec::new()) };
 }
 
-fn new_opcodes(
-    py: Python<'_>,
-    ops: &[EditOp],
-    lengths: (usize, usize),
-    graphemes: bool,
-) -> PyResult<Opcodes> {
+fn new_opcodes(ops: &[EditOp], lengths: (usize, usize), graphemes: bool) -> Opcodes {
     let run = |blocks: &mut Vec<Opcode>| {
         blocks.clear();
         // At most one block per operation and one "equal" block before each,
         // and one at the end.
         blocks.reserve(2 * ops.len() + 1);
         crate::opcode_blocks(ops, lengths, |op| blocks.push(op));
-        let items = Items::copy(py, blocks);
+        let items = Items::copy(blocks);
         if blocks.capacity() > KEPT_OPS {
             *blocks = Vec::new();
         }
@@ -234,13 +174,13 @@ fn new_opcodes(
     let ops = BLOCKS.with(|cell| match cell.try_borrow_mut() {
         Ok(mut blocks) => run(&mut blocks),
         Err(_) => run(&mut Vec::new()),
-    })?;
-    Ok(Opcodes {
+    });
+    Opcodes {
         ops,
         src_len: lengths.0,
         dest_len: lengths.1,
         graphemes,
-    })
+    }
 }
 
 /// The edit operations that turn s1 into s2, as an Editops sequence.
@@ -262,7 +202,7 @@ pub(super) fn editops<'py>(
     grapheme_segmentation: bool,
 ) -> PyResult<Bound<'py, Editops>> {
     compute(py, s1, s2, grapheme_segmentation, |ops, lengths| {
-        untracked(py, new_editops(py, ops, lengths, grapheme_segmentation)?)
+        untracked(py, new_editops(ops, lengths, grapheme_segmentation))
     })
 }
 
@@ -282,7 +222,7 @@ pub(super) fn opcodes<'py>(
     grapheme_segmentation: bool,
 ) -> PyResult<Bound<'py, Opcodes>> {
     compute(py, s1, s2, grapheme_segmentation, |ops, lengths| {
-        untracked(py, new_opcodes(py, ops, lengths, grapheme_segmentation)?)
+        untracked(py, new_opcodes(ops, lengths, grapheme_segmentation))
     })
 }
 
@@ -497,20 +437,20 @@ pub(super) struct Editops {
 }
 
 impl Editops {
-    fn with_ops(&self, py: Python<'_>, ops: Vec<EditOp>) -> PyResult<Editops> {
-        Ok(Editops {
-            ops: Items::take(py, ops)?,
+    fn with_ops(&self, ops: Vec<EditOp>) -> Editops {
+        Editops {
+            ops: Items::take(ops),
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
-        })
+        }
     }
 }
 
 #[pymethods]
 impl Editops {
     fn __len__(&self) -> usize {
-        self.ops.len
+        self.ops.len()
     }
 
     fn __getitem__<'py>(
@@ -522,7 +462,7 @@ impl Editops {
         match key("Editops", ops.len(), index)? {
             Key::Index(i) => Ok(editop_tuple(py, ops[i])?.into_any()),
             Key::Slice(picked) => {
-                let sliced = self.with_ops(py, picked.into_iter().map(|i| ops[i]).collect())?;
+                let sliced = self.with_ops(picked.into_iter().map(|i| ops[i]).collect());
                 Ok(untracked(py, sliced)?.into_any())
             }
         }
@@ -575,7 +515,7 @@ impl Editops {
         let lengths = (self.src_len, self.dest_len);
         untracked(
             py,
-            new_opcodes(py, self.ops.as_slice(), lengths, self.graphemes)?,
+            new_opcodes(self.ops.as_slice(), lengths, self.graphemes),
         )
     }
 
@@ -593,7 +533,7 @@ impl Editops {
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
         let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
         let inverse = Editops {
-            ops: Items::take(py, ops)?,
+            ops: Items::take(ops),
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
@@ -689,7 +629,7 @@ pub(super) struct Opcodes {
 #[pymethods]
 impl Opcodes {
     fn __len__(&self) -> usize {
-        self.ops.len
+        self.ops.len()
     }
 
     fn __getitem__<'py>(
@@ -702,7 +642,7 @@ impl Opcodes {
             Key::Index(i) => Ok(opcode_tuple(py, ops[i])?.into_any()),
             Key::Slice(picked) => {
                 let sliced = Opcodes {
-                    ops: Items::take(py, picked.into_iter().map(|i| ops[i]).collect())?,
+                    ops: Items::take(picked.into_iter().map(|i| ops[i]).collect()),
                     src_len: self.src_len,
                     dest_len: self.dest_len,
                     graphemes: self.graphemes,
@@ -759,7 +699,7 @@ impl Opcodes {
         let mut ops = Vec::new();
         crate::opcode_units(self.ops.as_slice(), |op| ops.push(op));
         let editops = Editops {
-            ops: Items::take(py, ops)?,
+            ops: Items::take(ops),
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
@@ -781,7 +721,7 @@ impl Opcodes {
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
         let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
         let inverse = Opcodes {
-            ops: Items::take(py, ops)?,
+            ops: Items::take(ops),
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
@@ -891,7 +831,7 @@ unsafe fn short_call<'a>(
 }
 
 /// Makes a result object from the operations, the lengths and the mode.
-type Make<T> = fn(Python<'_>, &[EditOp], (usize, usize), bool) -> PyResult<T>;
+type Make<T> = fn(&[EditOp], (usize, usize), bool) -> T;
 
 /// A fast entry: `make` answers a short call, anything else goes to `full`.
 ///
@@ -915,7 +855,7 @@ where
             // full path, which computes again.
             let quick = catch_unwind(AssertUnwindSafe(|| {
                 with_short(a, b, graphemes, |ops, lengths| {
-                    untracked(py, make(py, ops, lengths, graphemes)?)
+                    untracked(py, make(ops, lengths, graphemes))
                 })
             }));
             if let Ok(Ok(object)) = quick {

@@ -32,6 +32,8 @@ pub(super) trait Reg: Copy {
     fn blend(k: u32, new: Self, old: Self) -> Self;
     /// The top lanes of `a` and `b`.
     fn top_pair(a: Self, b: Self) -> [u64; 2];
+    /// Writes the lanes to `out[at..at + L]` (checked: it panics past the end).
+    fn store(self, out: &mut [u64], at: usize);
 
     /// `a` where `mask` is set, else `b`.
     #[inline(always)]
@@ -56,6 +58,14 @@ struct Strip<G, const R: usize> {
 
 /// The carry words entering the first block of every column: a +1 (no -1).
 pub(super) const TOP: [u64; 2] = [0, 0];
+
+/// What a run keeps of each time step (the `KEEP` parameter below): nothing,
+/// the new vertical deltas `[vp, vn]`, or the step's horizontal deltas
+/// `[!hp, hn]` (unshifted), each as `W` lanes of the first word then `W` of
+/// the second, time step t at words `2·W·(t - 1)..` (see [`run_keeping`]).
+pub(super) const KEEP_NOTHING: u8 = 0;
+pub(super) const KEEP_VERTICAL: u8 = 1;
+pub(super) const KEEP_HORIZONTAL: u8 = 2;
 
 /// Advances a strip by one time step given the lanes' masks `eq` and the carry
 /// words `top` entering its top block; `active` keeps lanes outside the matrix
@@ -190,6 +200,33 @@ pub(super) fn run<G: Reg, const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Opti
     Some((job.n as isize + band.vertical_deltas(job)) as usize)
 }
 
+/// [`run`] for a pattern of one strip (at most W blocks), keeping every time
+/// step's deltas (`KEEP`, not [`KEEP_NOTHING`]) in `kept`, which holds
+/// `2·W·(W - 1 + n)` words: block b of column j runs at time j + b, so its
+/// words are lane b of time step j + b. Two or four vector stores per step;
+/// the lanes of blocks past the pattern, and of columns outside 1..=n on the
+/// ramps, are kept too, but nothing reads them.
+#[inline(always)]
+pub(super) fn run_keeping<G: Reg, const R: usize, const KEEP: u8>(
+    job: &Job<'_>,
+    kept: &mut [u64],
+    stop: Stop<'_>,
+) -> Option<usize> {
+    let w = G::L * R;
+    assert!(job.strips(w) == 1 && kept.len() >= 2 * w * (w - 1 + job.n));
+    let mut band = BandState::<G, R>::new(job, 0..1);
+    let (chunks, chunk) = (job.chunks(w), job.chunk(w));
+    let chunks_per_check = (STOP_CHECK_CELLS / (chunk * band.span * 64)).max(1);
+    for c in 0..chunks {
+        if c % chunks_per_check == chunks_per_check - 1 && stop.raised() {
+            return None;
+        }
+        let from = 2 * w * c * chunk;
+        band.advance_keeping::<KEEP>(job, c, None, None, &mut kept[from..]);
+    }
+    Some((job.n as isize + band.vertical_deltas(job)) as usize)
+}
+
 /// A band of consecutive strips between chunks: their registers, the text
 /// window and the carry buffers between them.
 pub(super) struct BandState<G, const R: usize> {
@@ -241,7 +278,21 @@ impl<G: Reg, const R: usize> BandState<G, R> {
         job: &Job<'_>,
         c: usize,
         incoming: Option<&[[u64; 2]]>,
+        outgoing: Option<&mut [[u64; 2]]>,
+    ) {
+        self.advance_keeping::<KEEP_NOTHING>(job, c, incoming, outgoing, &mut []);
+    }
+
+    /// [`Self::advance`], keeping the chunk's time steps in `kept` from its
+    /// start (see [`run_keeping`]).
+    #[inline(always)]
+    fn advance_keeping<const KEEP: u8>(
+        &mut self,
+        job: &Job<'_>,
+        c: usize,
+        incoming: Option<&[[u64; 2]]>,
         mut outgoing: Option<&mut [[u64; 2]]>,
+        kept: &mut [u64],
     ) {
         let (n, w, span) = (job.n, G::L * R, self.span);
         let chunk = job.chunk(w);
@@ -298,17 +349,18 @@ impl<G: Reg, const R: usize> BandState<G, R> {
             // The top row's carries and a strip with no one below: each case
             // is a copy of `strip` of its own.
             let rows = job.rows;
+            let kept = &mut *kept;
             match (ring_in, ring_out) {
-                (None, None) => strip::<G, R, false>(st, &at, rows, None, &mut []),
+                (None, None) => strip::<G, R, false, KEEP>(st, &at, rows, None, &mut [], kept),
                 (Some(ring_in), None) => {
-                    strip::<G, R, false>(st, &at, rows, Some(ring_in), &mut []);
+                    strip::<G, R, false, KEEP>(st, &at, rows, Some(ring_in), &mut [], kept);
                 }
                 (ring_in, Some(ring_out)) => {
                     ring_out[0] = st.boundary;
                     if let Some(ring_in) = ring_in {
-                        strip::<G, R, true>(st, &at, rows, Some(ring_in), ring_out);
+                        strip::<G, R, true, KEEP>(st, &at, rows, Some(ring_in), ring_out, kept);
                     } else {
-                        strip::<G, R, true>(st, &at, rows, None, ring_out);
+                        strip::<G, R, true, KEEP>(st, &at, rows, None, ring_out, kept);
                     }
                     st.boundary = ring_out[t1 - t0];
                 }
@@ -374,14 +426,16 @@ struct Span<'a> {
 /// Runs strip `st` through the times of the chunk where it has work: the
 /// ramps (lanes outside columns 1..=n) blended, the rest plain. Reads carries
 /// from `ring_in[t - t0]` (the top row's without one), writes its own to
-/// `ring_out[t - t0 + 1]` if `OUT`.
+/// `ring_out[t - t0 + 1]` if `OUT`, and keeps its deltas at words
+/// `2·W·(t - t0)..` of `kept` if `KEEP` says so.
 #[inline(always)]
-fn strip<G: Reg, const R: usize, const OUT: bool>(
+fn strip<G: Reg, const R: usize, const OUT: bool, const KEEP: u8>(
     st: &mut Strip<G, R>,
     at: &Span<'_>,
     rows: &[u64],
     ring_in: Option<&[[u64; 2]]>,
     ring_out: &mut [[u64; 2]],
+    kept: &mut [u64],
 ) {
     let w = G::L * R;
     let (first, t0, n) = (at.first, at.t0, at.n);
@@ -395,6 +449,7 @@ fn strip<G: Reg, const R: usize, const OUT: bool>(
     assert!(end - t0 + w - 1 <= at.window.len());
     assert!(ring_in.is_none_or(|r| end - t0 <= r.len()));
     assert!(!OUT || end - t0 < ring_out.len());
+    assert!(KEEP == KEEP_NOTHING || 2 * w * (end - t0) <= kept.len());
     let mut diag = Diagonal {
         rows,
         window: at.window,
@@ -410,35 +465,35 @@ fn strip<G: Reg, const R: usize, const OUT: bool>(
     }
     let mut s = *st;
     for t in start..full_from {
-        ramp::<G, R, OUT>(&mut s, &mut diag, t, at, ring_in, ring_out);
+        ramp::<G, R, OUT, KEEP>(&mut s, &mut diag, t, at, ring_in, ring_out, kept);
     }
     // The plain steps, four at a time once the window position is a
     // multiple of 4 (see Diagonal::push_at).
     let (mut k, k_end) = (full_from - t0, full_to - t0);
     while k < k_end && !(k + w - 1).is_multiple_of(4) {
         let eq = diag.push(k + w - 1);
-        plain::<G, R, OUT>(&mut s, ring_in, k, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k, eq, ring_out, kept);
         k += 1;
     }
     while k + 4 <= k_end {
         let x = k + w - 1;
         let eq = diag.push_at::<0>(x);
-        plain::<G, R, OUT>(&mut s, ring_in, k, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k, eq, ring_out, kept);
         let eq = diag.push_at::<1>(x + 1);
-        plain::<G, R, OUT>(&mut s, ring_in, k + 1, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k + 1, eq, ring_out, kept);
         let eq = diag.push_at::<2>(x + 2);
-        plain::<G, R, OUT>(&mut s, ring_in, k + 2, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k + 2, eq, ring_out, kept);
         let eq = diag.push_at::<3>(x + 3);
-        plain::<G, R, OUT>(&mut s, ring_in, k + 3, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k + 3, eq, ring_out, kept);
         k += 4;
     }
     while k < k_end {
         let eq = diag.push(k + w - 1);
-        plain::<G, R, OUT>(&mut s, ring_in, k, eq, ring_out);
+        plain::<G, R, OUT, KEEP>(&mut s, ring_in, k, eq, ring_out, kept);
         k += 1;
     }
     for t in full_to..end {
-        ramp::<G, R, OUT>(&mut s, &mut diag, t, at, ring_in, ring_out);
+        ramp::<G, R, OUT, KEEP>(&mut s, &mut diag, t, at, ring_in, ring_out, kept);
     }
     *st = s;
 }
@@ -446,12 +501,13 @@ fn strip<G: Reg, const R: usize, const OUT: bool>(
 /// The step at `k = t - t0` with every lane inside the matrix. (A function, not
 /// a closure: a closure is compiled without the caller's target features.)
 #[inline(always)]
-fn plain<G: Reg, const R: usize, const OUT: bool>(
+fn plain<G: Reg, const R: usize, const OUT: bool, const KEEP: u8>(
     s: &mut Strip<G, R>,
     ring_in: Option<&[[u64; 2]]>,
     k: usize,
     eq: [G; R],
     ring_out: &mut [[u64; 2]],
+    kept: &mut [u64],
 ) {
     debug_assert!(ring_in.is_none_or(|r| k < r.len()) && (!OUT || k + 1 < ring_out.len()));
     // SAFETY: `strip` checked both buffers for every k it steps through.
@@ -461,17 +517,36 @@ fn plain<G: Reg, const R: usize, const OUT: bool>(
         // SAFETY: as above.
         unsafe { *ring_out.get_unchecked_mut(k + 1) = G::top_pair(s.not_hp[R - 1], s.hn[R - 1]) };
     }
+    keep::<G, R, KEEP>(s, k, kept);
+}
+
+/// Keeps the deltas of the step at `k = t - t0` (see [`run_keeping`]).
+#[inline(always)]
+fn keep<G: Reg, const R: usize, const KEEP: u8>(s: &Strip<G, R>, k: usize, kept: &mut [u64]) {
+    let (first, second) = match KEEP {
+        KEEP_VERTICAL => (s.vp, s.vn),
+        KEEP_HORIZONTAL => (s.not_hp, s.hn),
+        _ => return,
+    };
+    let w = G::L * R;
+    let at = 2 * w * k;
+    debug_assert!(at + 2 * w <= kept.len());
+    for r in 0..R {
+        first[r].store(kept, at + G::L * r);
+        second[r].store(kept, at + w + G::L * r);
+    }
 }
 
 /// The step at time `t` with lanes outside columns 1..=n left as they were.
 #[inline(always)]
-fn ramp<G: Reg, const R: usize, const OUT: bool>(
+fn ramp<G: Reg, const R: usize, const OUT: bool, const KEEP: u8>(
     s: &mut Strip<G, R>,
     diag: &mut Diagonal<'_, G, R>,
     t: usize,
     at: &Span<'_>,
     ring_in: Option<&[[u64; 2]]>,
     ring_out: &mut [[u64; 2]],
+    kept: &mut [u64],
 ) {
     let w = G::L * R;
     let k = t - at.t0;
@@ -491,4 +566,5 @@ fn ramp<G: Reg, const R: usize, const OUT: bool>(
     if OUT {
         ring_out[k + 1] = G::top_pair(s.not_hp[R - 1], s.hn[R - 1]);
     }
+    keep::<G, R, KEEP>(s, k, kept);
 }

@@ -39,6 +39,11 @@
 //! ever read by other lanes outside the matrix. The distance is read from the
 //! last column: D[m][n] = n + the vertical deltas of rows 1..=m.
 //!
+//! For an alignment, a pattern of one strip can keep every time step's lanes
+//! ([`keep`], [`keep_latin1`]): the vertical or the horizontal deltas of every
+//! block of every column, in the skewed order the steps produce them, for
+//! [`crate::kernels::hirschberg`] to walk back.
+//!
 //! A Latin-1 pattern of up to 512 units takes its masks from a per-thread table
 //! indexed by the byte ([`with_latin1_rows`]), longer or wider ones from a
 //! [`BlockTable`]. [`Pipeline`] splits the strips into bands for several threads:
@@ -118,7 +123,7 @@ const _: () = assert!(16 <= ROW_PADDING, "a strip loads up to 16 words from a ro
 
 impl Width {
     /// Lanes, i.e. blocks per strip.
-    fn lanes(self) -> usize {
+    pub(crate) fn lanes(self) -> usize {
         match self {
             Width::Avx2 => 4,
             Width::Avx2x2 | Width::Avx512 => 8,
@@ -198,19 +203,29 @@ pub(crate) fn distance<T: Unit>(
 ) -> Option<usize> {
     let blocks = plan.table.blocks();
     debug_assert!(m > 0 && blocks == m.div_ceil(64) && !text.is_empty());
+    with_plan_job(plan, m, text, |job| run_width(plan.width, job, stop))
+}
+
+/// The single run's job for the pattern of `m` units `plan` was made for.
+fn with_plan_job<T: Unit, R>(
+    plan: &Plan<'_>,
+    m: usize,
+    text: &[T],
+    f: impl FnOnce(&Job<'_>) -> R,
+) -> R {
+    let blocks = plan.table.blocks();
     let units = |from: usize, out: &mut [u32]| {
         let text = &text[from..from + out.len()];
         plan.table.row_offsets(text, blocks as u32, out);
     };
-    let job = Job {
+    f(&Job {
         m,
         n: text.len(),
         blocks,
         rows: plan.rows,
         units: UnitsFn::Borrowed(&units),
         chunk: CHUNK,
-    };
-    run_width(plan.width, &job, stop)
+    })
 }
 
 /// Distance between a Latin-1 `pattern` of 1..=[`LATIN1_ROWS_MAX`] units and
@@ -224,8 +239,15 @@ pub(crate) fn distance_latin1<T: Unit>(
     text: &[T],
     stop: Stop<'_>,
 ) -> Option<usize> {
+    debug_assert!(width.available());
+    with_latin1_job(pattern, text, |job| run_width(width, job, stop))
+}
+
+/// The single run's job for a Latin-1 `pattern` of 1..=[`LATIN1_ROWS_MAX`]
+/// units, its masks from [`with_latin1_rows`].
+fn with_latin1_job<T: Unit, R>(pattern: &[u8], text: &[T], f: impl FnOnce(&Job<'_>) -> R) -> R {
     let (m, n) = (pattern.len(), text.len());
-    debug_assert!(m > 0 && m <= LATIN1_ROWS_MAX && n > 0 && width.available());
+    debug_assert!(m > 0 && m <= LATIN1_ROWS_MAX && n > 0);
     let blocks = m.div_ceil(64);
     let scale = blocks as u32;
     let units = |from: usize, out: &mut [u32]| {
@@ -250,8 +272,107 @@ pub(crate) fn distance_latin1<T: Unit>(
             units: UnitsFn::Borrowed(&units),
             chunk: CHUNK,
         };
-        run_width(width, &job, stop)
+        f(&job)
     })
+}
+
+/// A width whose lanes hold every block of a pattern of `blocks` blocks in
+/// one strip, as [`keep_latin1`] and [`keep`] need, if this CPU runs one.
+pub(crate) fn one_strip_width(blocks: usize) -> Option<Width> {
+    Width::best(blocks).filter(|w| blocks <= w.lanes())
+}
+
+/// What [`keep`] records of each step: the vertical deltas `[vp, vn]` of the
+/// new column, or the step's horizontal deltas `[!hp, hn]` (unshifted, bit r
+/// for the block's row r + 1; note the first word is inverted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Keep {
+    Vertical,
+    Horizontal,
+}
+
+/// The distance of a Latin-1 `pattern` (1..=[`LATIN1_ROWS_MAX`] units, one
+/// strip of `width`: see [`one_strip_width`]) and `text` (at least one unit),
+/// every block of every column kept in `kept` (see [`keep`]); `None` if `stop`
+/// was raised.
+pub(crate) fn keep_latin1<T: Unit>(
+    width: Width,
+    pattern: &[u8],
+    text: &[T],
+    what: Keep,
+    kept: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    with_latin1_job(pattern, text, |job| {
+        keep_width(width, job, what, kept, stop)
+    })
+}
+
+/// The distance of the pattern of `m` units `plan` was made for (one strip of
+/// the plan's width: see [`one_strip_width`]) and `text` (at least one unit);
+/// `None` if `stop` was raised. Every block of every column is kept in `kept`
+/// (resized, and read as flat words): block b of column j runs at time t = j + b, and its words are
+/// `kept[2·W·(t - 1) + b]` and `kept[2·W·(t - 1) + W + b]`, W the width's
+/// lanes. The two words are those `what` names. A recording thus costs
+/// `2·W·(n + W - 1)` words, and two (or four) vector stores per step.
+pub(crate) fn keep<T: Unit>(
+    plan: &Plan<'_>,
+    m: usize,
+    text: &[T],
+    what: Keep,
+    kept: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    with_plan_job(plan, m, text, |job| {
+        keep_width(plan.width, job, what, kept, stop)
+    })
+}
+
+/// Runs `job` on `width` (one strip), keeping `what` in `kept`.
+fn keep_width(
+    width: Width,
+    job: &Job<'_>,
+    what: Keep,
+    kept: &mut Vec<[u64; 2]>,
+    stop: Stop<'_>,
+) -> Option<usize> {
+    use band::{KEEP_HORIZONTAL as H, KEEP_VERTICAL as V};
+    let w = width.lanes();
+    assert!(width.available() && job.strips(w) == 1);
+    // Every word a reader may look at is written by the run: no need to
+    // clear what an earlier run left (zeroing cost about a tenth of a run).
+    let need = w * (w - 1 + job.n);
+    if kept.len() < need {
+        kept.resize(need, [0; 2]);
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        let kept = kept.as_flattened_mut();
+        // SAFETY: the width runs on this CPU (asserted).
+        unsafe {
+            match (width, what) {
+                (Width::Avx2, Keep::Vertical) => x86_64::avx2_keeping::<1, V>(job, kept, stop),
+                (Width::Avx2, Keep::Horizontal) => x86_64::avx2_keeping::<1, H>(job, kept, stop),
+                (Width::Avx2x2, Keep::Vertical) => x86_64::avx2_keeping::<2, V>(job, kept, stop),
+                (Width::Avx2x2, Keep::Horizontal) => x86_64::avx2_keeping::<2, H>(job, kept, stop),
+                (Width::Avx512, Keep::Vertical) => x86_64::avx512_keeping::<1, V>(job, kept, stop),
+                (Width::Avx512, Keep::Horizontal) => {
+                    x86_64::avx512_keeping::<1, H>(job, kept, stop)
+                }
+                (Width::Avx512x2, Keep::Vertical) => {
+                    x86_64::avx512_keeping::<2, V>(job, kept, stop)
+                }
+                (Width::Avx512x2, Keep::Horizontal) => {
+                    x86_64::avx512_keeping::<2, H>(job, kept, stop)
+                }
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (what, stop);
+        unreachable!("widths only run on x86-64")
+    }
 }
 
 /// The vertical deltas `[vp, vn]` of every block of the last column, top

@@ -1,4 +1,4 @@
-use super::band::{Reg, run};
+use super::band::{KEEP_HORIZONTAL, KEEP_VERTICAL, Reg, run, run_keeping};
 use super::*;
 use crate::kernels::reference::naive;
 use proptest::collection::vec;
@@ -53,6 +53,9 @@ impl<const L: usize> Reg for Portable<L> {
     }
     fn top_pair(a: Self, b: Self) -> [u64; 2] {
         [a.0[L - 1], b.0[L - 1]]
+    }
+    fn store(self, out: &mut [u64], at: usize) {
+        out[at..at + L].copy_from_slice(&self.0);
     }
 }
 
@@ -373,6 +376,72 @@ fn a_pipeline_of_many_strips_and_chunks_matches_the_single_run() {
                 want,
                 "{width:?} {parts} on threads"
             );
+        }
+    }
+}
+
+/// The words `run_keeping` kept for portable lanes of `L` × `R`, as
+/// `(vertical, horizontal)`, or `None` when the pattern needs more than one strip.
+fn kept_words<const L: usize, const R: usize>(
+    p: &[u32],
+    t: &[u32],
+    chunk: usize,
+) -> Option<(Vec<u64>, Vec<u64>)> {
+    let w = L * R;
+    if p.len().div_ceil(64) > w {
+        return None;
+    }
+    let mut runs = [KEEP_VERTICAL, KEEP_HORIZONTAL].map(|keep| {
+        let mut kept = vec![0u64; 2 * w * (w - 1 + t.len())];
+        let d = with_job(p, t, chunk, Stop::Never, |job, stop| {
+            if keep == KEEP_VERTICAL {
+                run_keeping::<Portable<L>, R, KEEP_VERTICAL>(job, &mut kept, stop)
+            } else {
+                run_keeping::<Portable<L>, R, KEEP_HORIZONTAL>(job, &mut kept, stop)
+            }
+        });
+        assert_eq!(d, Some(naive(p, t)));
+        kept
+    });
+    let horizontal = std::mem::take(&mut runs[1]);
+    Some((std::mem::take(&mut runs[0]), horizontal))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// What a one-strip run keeps is every block of every column, read at
+    /// lane b of time j + b: the vertical deltas, or !HP and HN, bit for bit
+    /// against the full matrix (rows up to m), for lanes of 1 to 16 words.
+    #[test]
+    fn kept_steps_are_the_full_matrix_s_deltas(
+        m in prop_oneof![1usize..=130, 1usize..=520],
+        n in 1usize..150,
+        alphabet in prop_oneof![Just(2u32), Just(5), Just(300)],
+        chunk in prop_oneof![Just(5usize), Just(CHUNK)],
+        seed in any::<u64>(),
+    ) {
+        let (p, t) = crate::kernels::reference::xorshift_pair(seed, alphabet, m, n);
+        let d = crate::kernels::traceback::tests::full_matrix(&p, &t);
+        let runs = [
+            (1, kept_words::<1, 1>(&p, &t, chunk)),
+            (2, kept_words::<2, 1>(&p, &t, chunk)),
+            (4, kept_words::<4, 1>(&p, &t, chunk)),
+            (8, kept_words::<4, 2>(&p, &t, chunk)),
+            (16, kept_words::<8, 2>(&p, &t, chunk)),
+        ];
+        for (w, run) in runs {
+            let Some((vertical, horizontal)) = run else { continue };
+            for j in 1..=n {
+                for i in 1..=m {
+                    let (b, bit) = ((i - 1) / 64, (i - 1) % 64);
+                    let at = 2 * w * (j + b - 1) + b;
+                    let get = |words: &[u64], k: usize| (words[at + k * w] >> bit) & 1 == 1;
+                    let (up, left) = (d[i][j] as isize - d[i - 1][j] as isize, d[i][j] as isize - d[i][j - 1] as isize);
+                    prop_assert_eq!((get(&vertical, 0), get(&vertical, 1)), (up == 1, up == -1), "vertical w {} i {} j {}", w, i, j);
+                    prop_assert_eq!((!get(&horizontal, 0), get(&horizontal, 1)), (left == 1, left == -1), "horizontal w {} i {} j {}", w, i, j);
+                }
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (8 lanes, with VBMI2's double shift), and the target-feature functions that
 //! run the schedule of [`super::band`] on one or two of them.
 
-use super::band::{BandState, Reg, run};
+use super::band::{BandState, Reg, run, run_keeping};
 use super::{Job, Width};
 use crate::runtime::stop::Stop;
 use std::arch::x86_64::{
@@ -34,6 +34,32 @@ pub(super) unsafe fn avx2<const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Opti
 #[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
 pub(super) unsafe fn avx512<const R: usize>(job: &Job<'_>, stop: Stop<'_>) -> Option<usize> {
     run::<Avx512, R>(job, stop)
+}
+
+/// [`run_keeping`] on `R` AVX2 registers.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn avx2_keeping<const R: usize, const KEEP: u8>(
+    job: &Job<'_>,
+    kept: &mut [u64],
+    stop: Stop<'_>,
+) -> Option<usize> {
+    run_keeping::<Avx2, R, KEEP>(job, kept, stop)
+}
+
+/// [`run_keeping`] on `R` AVX-512 registers.
+///
+/// # Safety
+/// As for [`avx512`].
+#[target_feature(enable = "avx512f,avx512vbmi2,avx2")]
+pub(super) unsafe fn avx512_keeping<const R: usize, const KEEP: u8>(
+    job: &Job<'_>,
+    kept: &mut [u64],
+    stop: Stop<'_>,
+) -> Option<usize> {
+    run_keeping::<Avx512, R, KEEP>(job, kept, stop)
 }
 
 /// A band of a [`super::Pipeline`] on one of the vector widths.
@@ -280,6 +306,12 @@ impl Reg for Avx2 {
         }
         out
     }
+    #[inline(always)]
+    fn store(self, out: &mut [u64], at: usize) {
+        let out = &mut out[at..at + 4];
+        // SAFETY: writes the four u64 of `out`.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), self.0) };
+    }
 }
 
 /// An AVX-512 register. Values of this type exist only inside the
@@ -368,5 +400,11 @@ impl Reg for Avx512 {
             );
         }
         out
+    }
+    #[inline(always)]
+    fn store(self, out: &mut [u64], at: usize) {
+        let out = &mut out[at..at + 8];
+        // SAFETY: writes the eight u64 of `out`.
+        unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), self.0) };
     }
 }
