@@ -136,14 +136,14 @@ pub(crate) fn with_stop(
     } else {
         divided([insert, delete, substitute], k, g)
     };
-    if w == [1, 1, 2] && kg == usize::MAX && a.len() <= 64 && b.len() <= 64 {
+    if g == 1 && w == [1, 1, 2] && k == usize::MAX && a.len() <= 64 && b.len() <= 64 {
         // The InDel distance of two short strings with no bound, the most
         // common weighted call: the one-word LCS kernel straight away. The
         // general path's length-difference bound, affix stripping and u128
         // arithmetic were a third of such a call's instructions, and none of
         // them shortens a one-word kernel.
         let l = with_slices!(a, b, |x, y| lcs_hyyro2004::length(x, y, 0, stop))?;
-        return Some((a.len() + b.len() - 2 * l).saturating_mul(g));
+        return Some(a.len() + b.len() - 2 * l);
     }
     let d = if w[0] == 1 && w[1] == 1 && w[2] == 1 {
         code_points(a, b, kg, stop)?

@@ -151,65 +151,74 @@ fn blocks<P: Unit, T: Unit>(
     if count > MAX_FIXED_BLOCKS || 2 * band_rows < m {
         return banded(pattern, text, min_len, stop);
     }
-    macro_rules! fixed {
-        ($run:ident) => {
+    // `$run::<N>` for this pattern's block count, N a constant.
+    macro_rules! by_count {
+        (|$n:ident| $call:expr) => {
             match count {
-                2 => $run::<2, P, T>(pattern, text, stop),
-                3 => $run::<3, P, T>(pattern, text, stop),
-                4 => $run::<4, P, T>(pattern, text, stop),
-                5 => $run::<5, P, T>(pattern, text, stop),
-                6 => $run::<6, P, T>(pattern, text, stop),
-                7 => $run::<7, P, T>(pattern, text, stop),
-                _ => $run::<8, P, T>(pattern, text, stop),
+                2 => {
+                    const $n: usize = 2;
+                    $call
+                }
+                3 => {
+                    const $n: usize = 3;
+                    $call
+                }
+                4 => {
+                    const $n: usize = 4;
+                    $call
+                }
+                5 => {
+                    const $n: usize = 5;
+                    $call
+                }
+                6 => {
+                    const $n: usize = 6;
+                    $call
+                }
+                7 => {
+                    const $n: usize = 7;
+                    $call
+                }
+                _ => {
+                    const $n: usize = 8;
+                    $call
+                }
             }
         };
     }
+    let Some(bytes) = P::as_bytes(pattern) else {
+        return by_count!(|N| any_width::<N, P, T>(pattern, text, stop));
+    };
     #[cfg(target_arch = "x86_64")]
-    if count >= wavefront::MIN_BLOCKS
-        && let Some(bytes) = P::as_bytes(pattern)
-        && wavefront::available()
-    {
+    if count >= wavefront::MIN_BLOCKS && wavefront::available() {
         // SAFETY: the CPU has AVX-512 F (checked just above).
         return unsafe { wavefront::length(bytes, text, stop) };
     }
-    if P::as_bytes(pattern).is_some() {
-        fixed!(latin1)
-    } else {
-        fixed!(any_width)
-    }
-}
-
-/// A Latin-1 pattern in `N` blocks: masks from the per-thread Latin-1 rows
-/// ([`with_latin1_rows`]), which set and then clear only the pattern's words
-/// (a 256 × N table zeroed per call cost a twentieth of a W3 pair).
-fn latin1<const N: usize, P: Unit, T: Unit>(
-    pattern: &[P],
-    text: &[T],
-    stop: Stop<'_>,
-) -> Option<usize> {
-    let bytes = P::as_bytes(pattern).expect("a Latin-1 pattern");
+    // A Latin-1 pattern's masks come from the per-thread Latin-1 rows, which
+    // set and then clear only the pattern's words (a 256 × N table zeroed per
+    // call cost a twentieth of a W3 pair).
     with_latin1_rows(bytes, |rows| {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("bmi1") {
             // SAFETY: the CPU has BMI1 (checked just above).
-            return unsafe { latin1_bmi1::<N, T>(rows, text, stop) };
+            return by_count!(|N| unsafe { latin1_bmi1::<N, T>(rows, text, stop) });
         }
-        latin1_rows::<N, T, false>(rows, text, stop)
+        by_count!(|N| latin1::<N, T, false>(rows, text, stop))
     })
 }
 
-/// [`latin1_rows`] with BMI1's three-operand `andn` for V & ~M: five
-/// instructions per block instead of seven (two of them register copies).
+/// [`latin1`] with BMI1's three-operand `andn` for V & ~M: five instructions
+/// per block instead of seven (two of them register copies).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "bmi1")]
 fn latin1_bmi1<const N: usize, T: Unit>(rows: &[u64], text: &[T], stop: Stop<'_>) -> Option<usize> {
-    latin1_rows::<N, T, true>(rows, text, stop)
+    latin1::<N, T, true>(rows, text, stop)
 }
 
-/// The kernel over `rows[c · N + b]` (the mask of byte c in block b; row 256
-/// empty, for units past Latin-1).
+/// A Latin-1 pattern in `N` blocks, over `rows[c · N + b]` (the mask of byte c
+/// in block b; row 256 empty, for units past Latin-1).
 #[inline(always)]
-fn latin1_rows<const N: usize, T: Unit, const ANDN: bool>(
+fn latin1<const N: usize, T: Unit, const ANDN: bool>(
     rows: &[u64],
     text: &[T],
     stop: Stop<'_>,

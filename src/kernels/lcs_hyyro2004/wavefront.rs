@@ -16,16 +16,17 @@
 //! when the unit enters lane 0, and a blend tree assembles the diagonal
 //! (lanes 2k + 1 from the previous unit's row, lanes 4k + 2, 4k + 3 from the
 //! first blend two units back, lanes 4..8 from the second blend four units
-//! back). Columns outside the text read row 0, which matches nothing: a lane
-//! with no match and no carry in keeps its word and sends no carry, so lanes
-//! before their first column and after their last stay as they are, and so do
-//! the lanes past the pattern's last block.
+//! back). Columns outside the text read an all-zero row, which matches
+//! nothing: a lane with no match and no carry in keeps its word and sends no
+//! carry, so lanes before their first column and after their last stay as they
+//! are. Lanes past the pattern's last block read other rows' words, but they
+//! only pass carries upwards, to lanes that are never counted either.
 //!
 //! The rows come from the per-thread Latin-1 table the Myers wavefront uses
 //! ([`with_latin1_rows`]), which sets and afterwards clears only the words of
-//! the pattern: a table built and zeroed per call cost most of a W3 pair's time
-//! (its wide zeroing stores cannot forward to the narrow loads that set the
-//! bits).
+//! the pattern: a table zeroed per call with 64-byte stores and then filled bit
+//! by bit cost most of a W3 pair's time (a wide store cannot forward to the
+//! narrow loads that set the bits, so each one waited).
 //!
 //! Cost: n + N - 1 steps for a text of n units, each about 12 instructions
 //! and a latency of about 5 cycles (the carry: shift across lanes, two
