@@ -4,7 +4,7 @@
 //!
 //! Short pairs take a `METH_FASTCALL` entry (as `levenshtein` does, see
 //! [`super::fastcall`]) and align into a per-thread buffer; a result keeps
-//! its items in a boxed slice of their exact number (see [`Items`]).
+//! its items in a boxed slice of their exact number (see [`Editops`]).
 
 use super::args::type_name;
 use super::fastcall::{self, GRAPHEME_SEGMENTATION};
@@ -36,36 +36,6 @@ where
     // only what is tracked.
     unsafe { ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
     Ok(object)
-}
-
-/// The items of a result, in a boxed slice of exactly their number.
-///
-/// Not from Python's small-object allocator (tried): a caller that keeps
-/// many results and then drops them all, as a list of per-pair results does,
-/// empties whole pymalloc arenas, which go back to the system and fault in
-/// again on the next batch (about 1,300 page faults per 2**14 results of
-/// W1), while `malloc` keeps its freed memory. In a loop that drops each
-/// result at once the two cost the same.
-pub(super) struct Items<T: Copy>(Box<[T]>);
-
-impl<T: Copy> Items<T> {
-    /// A copy of `items`.
-    fn copy(items: &[T]) -> Self {
-        Items(items.into())
-    }
-
-    /// `vec`'s items.
-    fn take(vec: Vec<T>) -> Self {
-        Items(vec.into_boxed_slice())
-    }
-
-    fn as_slice(&self) -> &[T] {
-        &self.0
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
 }
 
 thread_local! {
@@ -146,7 +116,7 @@ fn compute_units<R>(
 
 fn new_editops(ops: &[EditOp], (src_len, dest_len): (usize, usize), graphemes: bool) -> Editops {
     Editops {
-        ops: Items::copy(ops),
+        ops: Box::from(ops),
         src_len,
         dest_len,
         graphemes,
@@ -165,7 +135,7 @@ fn new_opcodes(ops: &[EditOp], lengths: (usize, usize), graphemes: bool) -> Opco
         // and one at the end.
         blocks.reserve(2 * ops.len() + 1);
         crate::opcode_blocks(ops, lengths, |op| blocks.push(op));
-        let items = Items::copy(blocks);
+        let items = Box::<[_]>::from(blocks.as_slice());
         if blocks.capacity() > KEPT_OPS {
             *blocks = Vec::new();
         }
@@ -430,7 +400,12 @@ fn compared(py: Python<'_>, equal: Option<bool>, op: CompareOp) -> PyResult<Boun
 /// way back, and apply(s1, s2) rebuilds s2 from s1.
 #[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
 pub(super) struct Editops {
-    ops: Items<EditOp>,
+    /// In a boxed slice of exactly their number, not from Python's
+    /// small-object allocator (tried): a caller that keeps many results and
+    /// then drops them all empties whole pymalloc arenas, which go back to the
+    /// system and fault in again on the next batch (about 1,300 page faults per
+    /// 2**14 results of W1), while `malloc` keeps its freed memory.
+    ops: Box<[EditOp]>,
     src_len: usize,
     dest_len: usize,
     graphemes: bool,
@@ -439,7 +414,7 @@ pub(super) struct Editops {
 impl Editops {
     fn with_ops(&self, ops: Vec<EditOp>) -> Editops {
         Editops {
-            ops: Items::take(ops),
+            ops: ops.into_boxed_slice(),
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
@@ -458,7 +433,7 @@ impl Editops {
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ops = self.ops.as_slice();
+        let ops = &self.ops;
         match key("Editops", ops.len(), index)? {
             Key::Index(i) => Ok(editop_tuple(py, ops[i])?.into_any()),
             Key::Slice(picked) => {
@@ -483,10 +458,7 @@ impl Editops {
         let py = other.py();
         let equal = equal_to::<Editops>(
             other,
-            |o| {
-                (o.src_len, o.dest_len) == (self.src_len, self.dest_len)
-                    && o.ops.as_slice() == self.ops.as_slice()
-            },
+            |o| (o.src_len, o.dest_len) == (self.src_len, self.dest_len) && o.ops == self.ops,
             || self.as_list(py),
         )?;
         compared(py, equal, op)
@@ -506,17 +478,14 @@ impl Editops {
 
     /// The operations as a list of (tag, src_pos, dest_pos) tuples.
     fn as_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.ops.as_slice().iter().map(|&op| editop_tuple(py, op));
+        let items = self.ops.iter().map(|&op| editop_tuple(py, op));
         PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
     }
 
     /// The same alignment as Opcodes, with "equal" blocks between the operations.
     fn as_opcodes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
         let lengths = (self.src_len, self.dest_len);
-        untracked(
-            py,
-            new_opcodes(self.ops.as_slice(), lengths, self.graphemes),
-        )
+        untracked(py, new_opcodes(&self.ops, lengths, self.graphemes))
     }
 
     /// Itself (for code that takes Editops or Opcodes).
@@ -526,14 +495,14 @@ impl Editops {
 
     /// The unchanged runs as (a, b, size) triples, ending with (src_len, dest_len, 0).
     fn as_matching_blocks(&self) -> Vec<(usize, usize, usize)> {
-        crate::editops_matching_blocks(self.ops.as_slice(), (self.src_len, self.dest_len))
+        crate::editops_matching_blocks(&self.ops, (self.src_len, self.dest_len))
     }
 
     /// The operations that turn s2 back into s1.
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
-        let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
+        let ops: Box<[_]> = self.ops.iter().map(|op| op.inverse()).collect();
         let inverse = Editops {
-            ops: Items::take(ops),
+            ops,
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
@@ -551,7 +520,7 @@ impl Editops {
         s1: &Bound<'py, PyAny>,
         s2: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ops = self.ops.as_slice();
+        let ops = &self.ops;
         let mut pieces = Vec::with_capacity(2 * ops.len() + 1);
         let mut src = 0usize;
         for op in ops {
@@ -603,7 +572,7 @@ impl EditopsIter {
         mut slf: PyRefMut<'py, Self>,
         py: Python<'py>,
     ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        let Some(&op) = slf.ops.get().ops.as_slice().get(slf.next) else {
+        let Some(&op) = slf.ops.get().ops.get(slf.next) else {
             return Ok(None);
         };
         slf.next += 1;
@@ -620,7 +589,8 @@ impl EditopsIter {
 /// describes the way back, and apply(s1, s2) rebuilds s2 from s1.
 #[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
 pub(super) struct Opcodes {
-    ops: Items<Opcode>,
+    /// As for [`Editops`].
+    ops: Box<[Opcode]>,
     src_len: usize,
     dest_len: usize,
     graphemes: bool,
@@ -637,12 +607,12 @@ impl Opcodes {
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ops = self.ops.as_slice();
+        let ops = &self.ops;
         match key("Opcodes", ops.len(), index)? {
             Key::Index(i) => Ok(opcode_tuple(py, ops[i])?.into_any()),
             Key::Slice(picked) => {
                 let sliced = Opcodes {
-                    ops: Items::take(picked.into_iter().map(|i| ops[i]).collect()),
+                    ops: picked.into_iter().map(|i| ops[i]).collect(),
                     src_len: self.src_len,
                     dest_len: self.dest_len,
                     graphemes: self.graphemes,
@@ -667,10 +637,7 @@ impl Opcodes {
         let py = other.py();
         let equal = equal_to::<Opcodes>(
             other,
-            |o| {
-                (o.src_len, o.dest_len) == (self.src_len, self.dest_len)
-                    && o.ops.as_slice() == self.ops.as_slice()
-            },
+            |o| (o.src_len, o.dest_len) == (self.src_len, self.dest_len) && o.ops == self.ops,
             || self.as_list(py),
         )?;
         compared(py, equal, op)
@@ -690,16 +657,16 @@ impl Opcodes {
 
     /// The blocks as a list of (tag, i1, i2, j1, j2) tuples.
     fn as_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.ops.as_slice().iter().map(|&op| opcode_tuple(py, op));
+        let items = self.ops.iter().map(|&op| opcode_tuple(py, op));
         PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
     }
 
     /// The same alignment as Editops, one operation per unit of each block but "equal".
     fn as_editops<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
         let mut ops = Vec::new();
-        crate::opcode_units(self.ops.as_slice(), |op| ops.push(op));
+        crate::opcode_units(&self.ops, |op| ops.push(op));
         let editops = Editops {
-            ops: Items::take(ops),
+            ops: ops.into_boxed_slice(),
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
@@ -714,14 +681,14 @@ impl Opcodes {
 
     /// The "equal" blocks as (a, b, size) triples, ending with (src_len, dest_len, 0).
     fn as_matching_blocks(&self) -> Vec<(usize, usize, usize)> {
-        crate::opcodes_matching_blocks(self.ops.as_slice(), (self.src_len, self.dest_len))
+        crate::opcodes_matching_blocks(&self.ops, (self.src_len, self.dest_len))
     }
 
     /// The blocks that turn s2 back into s1.
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
-        let ops = self.ops.as_slice().iter().map(|op| op.inverse()).collect();
+        let ops: Box<[_]> = self.ops.iter().map(|op| op.inverse()).collect();
         let inverse = Opcodes {
-            ops: Items::take(ops),
+            ops,
             src_len: self.dest_len,
             dest_len: self.src_len,
             graphemes: self.graphemes,
@@ -740,7 +707,7 @@ impl Opcodes {
         s1: &Bound<'py, PyAny>,
         s2: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let pieces = self.ops.as_slice().iter().filter_map(|op| {
+        let pieces = self.ops.iter().filter_map(|op| {
             let (src, dest) = (
                 op.src_start as usize..op.src_end as usize,
                 op.dest_start as usize..op.dest_end as usize,
@@ -781,7 +748,7 @@ impl OpcodesIter {
         mut slf: PyRefMut<'py, Self>,
         py: Python<'py>,
     ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        let Some(&op) = slf.ops.get().ops.as_slice().get(slf.next) else {
+        let Some(&op) = slf.ops.get().ops.get(slf.next) else {
             return Ok(None);
         };
         slf.next += 1;
