@@ -199,8 +199,10 @@ fn blocks<P: Unit, T: Unit>(
     // call cost a twentieth of a W3 pair).
     with_latin1_rows(bytes, |rows| {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("bmi1") {
-            // SAFETY: the CPU has BMI1 (checked just above).
+        if std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the CPU has BMI1 and POPCNT (checked just above).
             return by_count!(|N| unsafe { latin1_bmi1::<N, T>(rows, text, stop) });
         }
         by_count!(|N| latin1::<N, T, false>(rows, text, stop))
@@ -208,9 +210,10 @@ fn blocks<P: Unit, T: Unit>(
 }
 
 /// [`latin1`] with BMI1's three-operand `andn` for V & ~M: five instructions
-/// per block instead of seven (two of them register copies).
+/// per block instead of seven (two of them register copies), and POPCNT for
+/// the closing count of each block.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "bmi1")]
+#[target_feature(enable = "bmi1,popcnt")]
 fn latin1_bmi1<const N: usize, T: Unit>(rows: &[u64], text: &[T], stop: Stop<'_>) -> Option<usize> {
     latin1::<N, T, true>(rows, text, stop)
 }

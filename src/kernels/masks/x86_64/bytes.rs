@@ -8,6 +8,9 @@
 //! kernel's serial chain. AVX-512 BW (64 bytes per compare, straight into a mask
 //! register) is used when the CPU has it, else AVX2 (32 bytes per compare), both
 //! detected at run time; otherwise SSE2, which every x86-64 CPU has (16 bytes).
+//! The AVX ones also enable POPCNT (every AVX2 CPU has it; checked too): the
+//! kernels inlined into them end on population counts, which the baseline
+//! target emulates in a dozen instructions each.
 //! Padding bytes past the pattern compare equal to NUL, which only sets mask bits
 //! above the pattern, which the kernel ignores (see [`crate::kernels::hyyro2003::run`]).
 //!
@@ -24,13 +27,15 @@ use std::arch::x86_64::{
 /// Hands `sink` the masks of a Latin-1 `pattern` (1..=64 units), built with the
 /// widest vectors this CPU has.
 pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
+    let popcnt = std::arch::is_x86_feature_detected!("popcnt");
     if std::arch::is_x86_feature_detected!("avx512bw")
         && std::arch::is_x86_feature_detected!("avx512f")
+        && popcnt
     {
-        // SAFETY: the CPU supports AVX-512 F and BW (checked just above).
+        // SAFETY: the CPU supports AVX-512 F and BW and POPCNT (checked just above).
         return unsafe { avx512(pattern, sink) };
     }
-    let has_avx2 = std::arch::is_x86_feature_detected!("avx2");
+    let has_avx2 = std::arch::is_x86_feature_detected!("avx2") && popcnt;
     if has_avx2 && pattern.len() >= 16 {
         // SAFETY: the CPU supports AVX2 (checked just above).
         return unsafe { avx2_in_place(pattern, sink) };
@@ -51,7 +56,7 @@ pub(crate) fn with_peq<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
 /// into a mask register: three instructions per unit (broadcast, compare,
 /// move), where AVX2 needs two compares, two moves and a merge for patterns
 /// over 32 units.
-#[target_feature(enable = "avx512f,avx512bw")]
+#[target_feature(enable = "avx512f,avx512bw,popcnt")]
 pub(crate) fn avx512<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
     let m = pattern.len();
     debug_assert!((1..=64).contains(&m));
@@ -67,7 +72,7 @@ pub(crate) fn avx512<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
     })
 }
 
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,popcnt")]
 pub(crate) fn avx2<S: PeqSink>(padded: &[u8; 64], m: usize, sink: S) -> S::Out {
     // SAFETY: both loads read 32 bytes inside the 64-byte array.
     let (lo, hi): (__m256i, __m256i) = unsafe {
@@ -98,7 +103,7 @@ pub(crate) fn avx2<S: PeqSink>(padded: &[u8; 64], m: usize, sink: S) -> S::Out {
 /// merged by a shift (the units both loads cover give equal bits). Copying a
 /// short pattern into a padded array and reading it back as one wide load stalls
 /// store-to-load forwarding, which costs as much as the kernel on short strings.
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,popcnt")]
 pub(crate) fn avx2_in_place<S: PeqSink>(pattern: &[u8], sink: S) -> S::Out {
     let m = pattern.len();
     debug_assert!((16..=64).contains(&m));
@@ -194,15 +199,16 @@ mod tests {
             // SAFETY: SSE2 is part of the x86-64 baseline.
             prop_assert_eq!(unsafe { sse2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
             prop_assert_eq!(with_table(&p, &t, Stop::Never), Some(want));
-            if std::arch::is_x86_feature_detected!("avx512bw") && std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512 F and BW checked above.
+            let popcnt = std::arch::is_x86_feature_detected!("popcnt");
+            if std::arch::is_x86_feature_detected!("avx512bw") && std::arch::is_x86_feature_detected!("avx512f") && popcnt {
+                // SAFETY: AVX-512 F and BW and POPCNT checked above.
                 prop_assert_eq!(unsafe { avx512(&p, Steps { text: &t, stop: Stop::Never }) }, Some(want));
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 checked above.
+            if std::arch::is_x86_feature_detected!("avx2") && popcnt {
+                // SAFETY: AVX2 and POPCNT checked above.
                 prop_assert_eq!(unsafe { avx2(&pad, p.len(), Steps { text: &t, stop: Stop::Never }) }, Some(want));
                 if p.len() >= 16 {
-                    // SAFETY: AVX2 checked above.
+                    // SAFETY: AVX2 and POPCNT checked above.
                     prop_assert_eq!(unsafe { avx2_in_place(&p, Steps { text: &t, stop: Stop::Never }) }, Some(want));
                 }
             }

@@ -62,10 +62,16 @@ fn copy_ends<W: Copy, const N: usize>(out: &mut [W; 64], pattern: &[W]) {
     out[m - N..m].copy_from_slice(tail);
 }
 
+/// Whether the AVX2 sources run here: AVX2, and POPCNT for the kernels'
+/// closing population counts (see `bytes`).
+fn avx2_available() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt")
+}
+
 /// Hands `sink` the masks of a UCS-2 `pattern` (1..=64 units).
 pub(crate) fn with_peq_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above).
+    if avx2_available() {
+        // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
         unsafe { avx2_u16(pattern, sink) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
@@ -75,8 +81,8 @@ pub(crate) fn with_peq_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
 
 /// Hands `sink` the masks of a UCS-4 (or grapheme id) `pattern` (1..=64 units).
 pub(crate) fn with_peq_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above).
+    if avx2_available() {
+        // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
         unsafe { avx2_u32(pattern, sink) }
     } else {
         // SAFETY: SSE2 is part of the x86-64 baseline.
@@ -102,7 +108,7 @@ fn avx2_reg<W, const L: usize>(lanes: &[W; 64], g: usize, r: usize) -> __m256i {
 }
 
 /// UCS-4 pattern, AVX2: 8 lanes per compare, four compares per 32 units.
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,popcnt")]
 pub(crate) fn avx2_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 4]; 2] =
@@ -129,7 +135,7 @@ pub(crate) fn avx2_u32<S: PeqSink>(pattern: &[u32], sink: S) -> S::Out {
 }
 
 /// UCS-2 pattern, AVX2: 16 lanes per compare, two compares per 32 units.
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,popcnt")]
 pub(crate) fn avx2_u16<S: PeqSink>(pattern: &[u16], sink: S) -> S::Out {
     let (lanes, m) = (&padded(pattern), pattern.len());
     let regs: [[__m256i; 2]; 2] =
@@ -260,8 +266,8 @@ mod tests {
             want
         );
         prop_assert_eq!(with_table(p, t, Stop::Never), want);
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 checked above.
+        if avx2_available() {
+            // SAFETY: AVX2 and POPCNT checked above.
             prop_assert_eq!(
                 unsafe {
                     avx2_u32(
@@ -305,8 +311,8 @@ mod tests {
             want
         );
         prop_assert_eq!(with_table(p, t, Stop::Never), want);
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 checked above.
+        if avx2_available() {
+            // SAFETY: AVX2 and POPCNT checked above.
             prop_assert_eq!(
                 unsafe {
                     avx2_u16(
