@@ -131,3 +131,34 @@ fn polling_true_cancels() {
     );
     assert_eq!(r, Err(Error::Cancelled));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Weighted and bounded: queries past a word go pairwise, where the
+    /// lengths alone settle most cells (each unit of length difference costs
+    /// an insertion or a deletion, free ones included).
+    #[test]
+    fn weighted_bounded_matrix_matches_reference(
+        queries in vec(vec(0u32..3, 0..110), 0..6),
+        choices in vec(vec(0u32..3, 0..110), 0..12),
+        (insert, delete, substitute) in (0usize..=3, 0usize..=3, 0usize..=3),
+        bound in 0usize..12,
+    ) {
+        use pyo3_levenshtein::Weights;
+        use pyo3_levenshtein::reference::naive_weighted;
+        let weights = Weights { insert, delete, substitute };
+        let (qs, cs) = (stored(&queries), stored(&choices));
+        let (qu, cu) = (units(&qs), units(&cs));
+        let want: Vec<usize> = queries
+            .iter()
+            .flat_map(|q| choices.iter().map(move |c| naive_weighted(q, c, insert, delete, substitute).min(bound + 1)))
+            .collect();
+        let options = Options { max_distance: Some(bound), weights, ..Options::default() };
+        let mut got = vec![0usize; want.len()];
+        let parallel = Parallel { threads: Some(2), ..Parallel::default() };
+        levenshtein_matrix(&qu[..], &cu[..], options, parallel, &mut got, |d| d, || false)
+            .expect("matrix");
+        prop_assert_eq!(got, want);
+    }
+}

@@ -422,9 +422,15 @@ where
             let q = others[(t - lane_tasks) / chunks];
             let a = queries.get(q);
             for j in columns {
-                let b = choices.get(j);
-                let d = long_pairs::with_options(a, b, pairwise, &stop)?;
-                let cell = convert(d.min(cap), a.len(), b.len());
+                // Lengths settle most cells of a bounded matrix without a visit
+                // to the choice (a cache miss each: 2-5 x the time, measured).
+                let n = choices.len_of(j);
+                let d = if cap != usize::MAX && pairwise.weights.least(a.len(), n) >= cap {
+                    cap
+                } else {
+                    long_pairs::with_options(a, choices.get(j), pairwise, &stop)?
+                };
+                let cell = convert(d.min(cap), a.len(), n);
                 // SAFETY: in bounds; this task alone owns row q in these columns.
                 unsafe { shared.write(q * cols + j, cell) };
             }

@@ -51,6 +51,18 @@ impl Default for Weights {
 }
 
 impl Weights {
+    /// The smallest distance between strings of `len1` and `len2` units under
+    /// these weights: the units one has beyond the other are deleted or
+    /// inserted whatever else happens.
+    #[must_use]
+    pub fn least(&self, len1: usize, len2: usize) -> usize {
+        if len1 >= len2 {
+            (len1 - len2).saturating_mul(self.delete)
+        } else {
+            (len2 - len1).saturating_mul(self.insert)
+        }
+    }
+
     /// The largest distance between strings of `len1` and `len2` units under
     /// these weights (see [`crate::kernels::scores::maximum`]).
     #[must_use]
