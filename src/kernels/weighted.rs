@@ -54,6 +54,14 @@ impl Weights {
     /// The smallest distance between strings of `len1` and `len2` units under
     /// these weights: the units one has beyond the other are deleted or
     /// inserted whatever else happens.
+    ///
+    /// ```
+    /// use pyo3_levenshtein::Weights;
+    /// let w = Weights { insert: 1, delete: 2, substitute: 3 };
+    /// assert_eq!(w.least(7, 4), 6); // three deletions
+    /// assert_eq!(w.least(4, 7), 3); // three insertions
+    /// assert_eq!(w.least(5, 5), 0);
+    /// ```
     #[must_use]
     pub fn least(&self, len1: usize, len2: usize) -> usize {
         if len1 >= len2 {
