@@ -192,20 +192,20 @@ fn slices<A: Unit, B: Unit>(
     // Every path spends at least the length difference on insertions (or
     // deletions); stripping common affixes keeps that difference, so this
     // bound needs no scan of either string.
-    let (m, n) = (a.len() as u128, b.len() as u128);
-    let floor = if n >= m {
-        (n - m) * ins as u128
-    } else {
-        (m - n) * del as u128
+    let weights = Weights {
+        insert: ins,
+        delete: del,
+        substitute: sub,
     };
+    let floor = weights.least(a.len(), b.len()).min(cap);
     // Free substitutions align any two strings at the cost of their length difference.
-    if floor > k as u128 || sub == 0 {
-        return Some(saturate(floor));
+    if floor > k || sub == 0 {
+        return Some(floor);
     }
     let (prefix, suffix) = common_affixes(a, b);
     let (a, b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     if a.is_empty() || b.is_empty() {
-        return Some(saturate(floor));
+        return Some(floor);
     }
     if sub as u128 >= ins as u128 + del as u128 {
         // A substitution costs no less than a deletion and an insertion, so some
