@@ -4,12 +4,13 @@
 //!
 //! Short pairs take a `METH_FASTCALL` entry (as `levenshtein` does, see
 //! [`super::fastcall`]) and align into a per-thread buffer; a result keeps
-//! its items in a boxed slice of their exact number (see [`Editops`]).
+//! its items in a [`Pooled`] slice of their exact number (see [`Editops`]).
 
 use super::args::type_name;
 use super::fastcall::{self, GRAPHEME_SEGMENTATION};
 use super::strings::{str_units, units};
 use super::{DETACH_CELLS, INTERRUPTIBLE_CELLS, errors, sequence_pair};
+use crate::runtime::pooled::Pooled;
 use crate::{EditKind, EditOp, Opcode, Units};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -116,7 +117,7 @@ fn compute_units<R>(
 
 fn new_editops(ops: &[EditOp], (src_len, dest_len): (usize, usize), graphemes: bool) -> Editops {
     Editops {
-        ops: Box::from(ops),
+        ops: Pooled::from(ops),
         src_len,
         dest_len,
         graphemes,
@@ -135,7 +136,7 @@ fn new_opcodes(ops: &[EditOp], lengths: (usize, usize), graphemes: bool) -> Opco
         // and one at the end.
         blocks.reserve(2 * ops.len() + 1);
         crate::opcode_blocks(ops, lengths, |op| blocks.push(op));
-        let items = Box::<[_]>::from(blocks.as_slice());
+        let items = Pooled::from(blocks.as_slice());
         if blocks.capacity() > KEPT_OPS {
             *blocks = Vec::new();
         }
@@ -400,21 +401,22 @@ fn compared(py: Python<'_>, equal: Option<bool>, op: CompareOp) -> PyResult<Boun
 /// way back, and apply(s1, s2) rebuilds s2 from s1.
 #[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
 pub(super) struct Editops {
-    /// In a boxed slice of exactly their number, not from Python's
-    /// small-object allocator (tried): a caller that keeps many results and
-    /// then drops them all empties whole pymalloc arenas, which go back to the
-    /// system and fault in again on the next batch (about 1,300 page faults per
-    /// 2**14 results of W1), while `malloc` keeps its freed memory.
-    ops: Box<[EditOp]>,
+    /// In a [`Pooled`] slice, not from Python's small-object allocator
+    /// (tried): a caller that keeps many results and then drops them all
+    /// empties whole pymalloc arenas, which go back to the system and fault in
+    /// again on the next batch (about 1,300 page faults per 2**14 results of
+    /// W1), while the pool keeps freed slices, and frees them faster than
+    /// `malloc`.
+    ops: Pooled<EditOp>,
     src_len: usize,
     dest_len: usize,
     graphemes: bool,
 }
 
 impl Editops {
-    fn with_ops(&self, ops: Vec<EditOp>) -> Editops {
+    fn with_ops(&self, ops: Pooled<EditOp>) -> Editops {
         Editops {
-            ops: ops.into_boxed_slice(),
+            ops,
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
@@ -500,7 +502,7 @@ impl Editops {
 
     /// The operations that turn s2 back into s1.
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Editops>> {
-        let ops: Box<[_]> = self.ops.iter().map(|op| op.inverse()).collect();
+        let ops: Pooled<_> = self.ops.iter().map(|op| op.inverse()).collect();
         let inverse = Editops {
             ops,
             src_len: self.dest_len,
@@ -523,7 +525,7 @@ impl Editops {
         let ops = &self.ops;
         let mut pieces = Vec::with_capacity(2 * ops.len() + 1);
         let mut src = 0usize;
-        for op in ops {
+        for op in ops.iter() {
             let (at, dest) = (op.src as usize, op.dest as usize);
             if src < at {
                 pieces.push((false, src..at));
@@ -590,7 +592,7 @@ impl EditopsIter {
 #[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
 pub(super) struct Opcodes {
     /// As for [`Editops`].
-    ops: Box<[Opcode]>,
+    ops: Pooled<Opcode>,
     src_len: usize,
     dest_len: usize,
     graphemes: bool,
@@ -666,7 +668,7 @@ impl Opcodes {
         let mut ops = Vec::new();
         crate::opcode_units(&self.ops, |op| ops.push(op));
         let editops = Editops {
-            ops: ops.into_boxed_slice(),
+            ops: Pooled::from(&ops[..]),
             src_len: self.src_len,
             dest_len: self.dest_len,
             graphemes: self.graphemes,
@@ -686,7 +688,7 @@ impl Opcodes {
 
     /// The blocks that turn s2 back into s1.
     fn inverse<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Opcodes>> {
-        let ops: Box<[_]> = self.ops.iter().map(|op| op.inverse()).collect();
+        let ops: Pooled<_> = self.ops.iter().map(|op| op.inverse()).collect();
         let inverse = Opcodes {
             ops,
             src_len: self.dest_len,
