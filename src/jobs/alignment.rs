@@ -11,6 +11,7 @@ use crate::kernels::dispatch::code_points;
 use crate::kernels::hirschberg;
 pub use crate::kernels::traceback::EditKind;
 use crate::kernels::traceback::Sink;
+use crate::runtime::pooled::Pooled;
 use crate::runtime::stop::{Asker, Stop};
 use crate::text::graphemes::with_cluster_ids;
 use crate::text::units::Units;
@@ -53,30 +54,54 @@ pub struct Opcodes {
     pub dest_len: usize,
 }
 
+/// What a sink's slots hold before the walk puts every one.
+const BLANK: EditOp = EditOp {
+    kind: EditKind::Equal,
+    src: 0,
+    dest: 0,
+};
+
+impl EditOp {
+    #[inline(always)]
+    fn at(kind: EditKind, src: usize, dest: usize) -> EditOp {
+        // Lengths were checked to fit in u32 (see `check_lengths`).
+        EditOp {
+            kind,
+            src: src as u32,
+            dest: dest as u32,
+        }
+    }
+}
+
 /// Fills a vector of operations from the back.
 struct Fill<'v>(&'v mut Vec<EditOp>);
 
 impl Sink for Fill<'_> {
     fn reserve(&mut self, count: usize) {
-        let blank = EditOp {
-            kind: EditKind::Equal,
-            src: 0,
-            dest: 0,
-        };
         // Every slot is put once, so what a reused buffer holds needs no
         // clearing: only a longer alignment writes the new slots.
         self.0.truncate(count);
-        self.0.resize(count, blank);
+        self.0.resize(count, BLANK);
     }
 
     #[inline(always)]
     fn put(&mut self, index: usize, kind: EditKind, src: usize, dest: usize) {
-        // Lengths were checked to fit in u32 (see `check_lengths`).
-        self.0[index] = EditOp {
-            kind,
-            src: src as u32,
-            dest: dest as u32,
-        };
+        self.0[index] = EditOp::at(kind, src, dest);
+    }
+}
+
+/// Fills a pooled slice of exactly the distance's length from the back: a
+/// result made without copying from a buffer.
+struct FillPooled(Pooled<EditOp>);
+
+impl Sink for FillPooled {
+    fn reserve(&mut self, count: usize) {
+        self.0 = Pooled::filled(count, BLANK);
+    }
+
+    #[inline(always)]
+    fn put(&mut self, index: usize, kind: EditKind, src: usize, dest: usize) {
+        self.0[index] = EditOp::at(kind, src, dest);
     }
 }
 
@@ -168,6 +193,23 @@ pub fn editops_into(
     check_lengths(a, b)?;
     // Not cleared: the sink sizes it (see `Fill::reserve`) and fills it whole.
     align_into(a, b, grapheme_segmentation, &mut Fill(ops), Stop::Never).ok_or(Error::Cancelled)
+}
+
+/// [`editops`] into a pooled slice of their exact number, with the lengths
+/// in units (for results that outlive the call, as Python's `Editops`).
+///
+/// # Errors
+/// As [`editops`].
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) fn editops_pooled(
+    a: Units<'_>,
+    b: Units<'_>,
+    grapheme_segmentation: bool,
+) -> Result<(Pooled<EditOp>, (usize, usize)), Error> {
+    check_lengths(a, b)?;
+    let mut fill = FillPooled(Pooled::filled(0, BLANK));
+    let lengths = align_into(a, b, grapheme_segmentation, &mut fill, Stop::Never);
+    Ok((fill.0, lengths.ok_or(Error::Cancelled)?))
 }
 
 /// [`editops`] on the calling thread, which calls `poll` about every
@@ -555,5 +597,22 @@ mod tests {
                 count(EditKind::Delete)
             )
         );
+    }
+
+    proptest::proptest! {
+        /// The pooled result is the buffered one: every slot is put, on
+        /// short pairs, pairs past a word, equal and empty strings.
+        #[test]
+        fn pooled_operations_are_the_buffered_ones(
+            a in proptest::collection::vec(b'a'..b'e', 0..150),
+            b in proptest::collection::vec(b'a'..b'e', 0..150),
+        ) {
+            for (x, y) in [(&a, &b), (&a, &a), (&b, &a)] {
+                let want = editops(Units::U8(x), Units::U8(y), false).unwrap();
+                let (ops, lengths) = editops_pooled(Units::U8(x), Units::U8(y), false).unwrap();
+                proptest::prop_assert_eq!(&ops[..], &want.ops[..]);
+                proptest::prop_assert_eq!(lengths, (want.src_len, want.dest_len));
+            }
+        }
     }
 }

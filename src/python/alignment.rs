@@ -799,10 +799,30 @@ unsafe fn short_call<'a>(
     }
 }
 
-/// Makes a result object from the operations, the lengths and the mode.
-type Make<T> = fn(&[EditOp], (usize, usize), bool) -> T;
+/// Answers a short pair (the GIL held) with a result object.
+type Short<T> = fn(Units<'_>, Units<'_>, bool) -> PyResult<T>;
 
-/// A fast entry: `make` answers a short call, anything else goes to `full`.
+/// An Editops straight from the walk: its pooled slice is filled in place,
+/// with no buffer to copy out of.
+fn short_editops(a: Units<'_>, b: Units<'_>, graphemes: bool) -> PyResult<Editops> {
+    let pooled = crate::jobs::alignment::editops_pooled(a, b, graphemes);
+    let (ops, (src_len, dest_len)) = errors::finish(pooled, None)?;
+    Ok(Editops {
+        ops,
+        src_len,
+        dest_len,
+        graphemes,
+    })
+}
+
+/// Opcodes of a short pair, built from the buffered operations.
+fn short_opcodes(a: Units<'_>, b: Units<'_>, graphemes: bool) -> PyResult<Opcodes> {
+    with_short(a, b, graphemes, |ops, lengths| {
+        Ok(new_opcodes(ops, lengths, graphemes))
+    })
+}
+
+/// A fast entry: `short` answers a short call, anything else goes to `full`.
 ///
 /// # Safety
 /// CPython's METH_FASTCALL contract.
@@ -811,7 +831,7 @@ unsafe fn entry<T: pyo3::PyClass>(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
     full: &PyOnceLock<Py<PyCFunction>>,
-    make: Make<T>,
+    short: Short<T>,
 ) -> *mut ffi::PyObject
 where
     PyClassInitializer<T>: From<T>,
@@ -822,11 +842,7 @@ where
         if let Some((a, b, graphemes)) = short_call(py, args, nargs, kwnames) {
             // A panic must not cross into C, and any error is raised by the
             // full path, which computes again.
-            let quick = catch_unwind(AssertUnwindSafe(|| {
-                with_short(a, b, graphemes, |ops, lengths| {
-                    untracked(py, make(ops, lengths, graphemes))
-                })
-            }));
+            let quick = catch_unwind(AssertUnwindSafe(|| untracked(py, short(a, b, graphemes)?)));
             if let Ok(Ok(object)) = quick {
                 return object.into_ptr();
             }
@@ -842,7 +858,7 @@ unsafe extern "C" fn editops_entry(
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: CPython's METH_FASTCALL contract.
-    unsafe { entry(args, nargs, kwnames, &FULL_EDITOPS, new_editops) }
+    unsafe { entry(args, nargs, kwnames, &FULL_EDITOPS, short_editops) }
 }
 
 unsafe extern "C" fn opcodes_entry(
@@ -852,7 +868,7 @@ unsafe extern "C" fn opcodes_entry(
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: CPython's METH_FASTCALL contract.
-    unsafe { entry(args, nargs, kwnames, &FULL_OPCODES, new_opcodes) }
+    unsafe { entry(args, nargs, kwnames, &FULL_OPCODES, short_opcodes) }
 }
 
 /// Adds the functions (fast entries in front of the PyO3 ones) and classes.

@@ -17,7 +17,7 @@
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 use std::cell::RefCell;
 use std::marker::PhantomData;
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 
 /// Size classes: 64 << c bytes for c in 0..CLASSES.
@@ -94,10 +94,19 @@ impl<T: Copy> Pooled<T> {
     }
 }
 
-impl<T: Copy> From<&[T]> for Pooled<T> {
-    fn from(items: &[T]) -> Self {
+impl<T: Copy> Pooled<T> {
+    /// `len` items, each `value`.
+    pub(crate) fn filled(len: usize, value: T) -> Self {
+        let pooled = Self::uninit(len);
+        // SAFETY: the block holds room for `len` items, none read before this.
+        unsafe { std::slice::from_raw_parts_mut(pooled.ptr.as_ptr(), len).fill(value) };
+        pooled
+    }
+
+    /// A block for `len` items, from this thread's stack of its size class
+    /// when one is there. The caller writes every item before anyone reads one.
+    fn uninit(len: usize) -> Self {
         const { assert!(align_of::<T>() <= ALIGN && size_of::<T>() > 0) };
-        let len = items.len();
         if len == 0 {
             return Pooled {
                 ptr: NonNull::dangling(),
@@ -105,8 +114,7 @@ impl<T: Copy> From<&[T]> for Pooled<T> {
                 _owns: PhantomData,
             };
         }
-        let bytes = Self::bytes(len);
-        let block = match class_of(bytes) {
+        let block = match class_of(Self::bytes(len)) {
             Some(class) => POOL
                 .try_with(|pool| {
                     let mut pool = pool.try_borrow_mut().ok()?;
@@ -119,15 +127,20 @@ impl<T: Copy> From<&[T]> for Pooled<T> {
                 .unwrap_or_else(|| allocate(class_layout(class))),
             None => allocate(Self::exact_layout(len)),
         };
-        let ptr = block.cast::<T>();
-        // SAFETY: the block holds at least `bytes` bytes, aligned for T, and
-        // nothing else uses it.
-        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), ptr.as_ptr(), len) };
         Pooled {
-            ptr,
+            ptr: block.cast::<T>(),
             len,
             _owns: PhantomData,
         }
+    }
+}
+
+impl<T: Copy> From<&[T]> for Pooled<T> {
+    fn from(items: &[T]) -> Self {
+        let pooled = Self::uninit(items.len());
+        // SAFETY: the block holds room for `len` items, and nothing else uses it.
+        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), pooled.ptr.as_ptr(), items.len()) };
+        pooled
     }
 }
 
@@ -147,6 +160,13 @@ impl<T: Copy> Deref for Pooled<T> {
     fn deref(&self) -> &[T] {
         // SAFETY: `ptr` holds `len` initialised items (or is dangling for 0).
         unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl<T: Copy> DerefMut for Pooled<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 }
 
@@ -220,7 +240,14 @@ mod tests {
             let mut live = Vec::new();
             for (seed, &len) in lens.iter().enumerate() {
                 let want = make(len, seed);
-                let pooled = Pooled::from(&want[..]);
+                // Every other slice is filled in place, as an alignment's sink does.
+                let pooled = if seed % 2 == 0 {
+                    Pooled::from(&want[..])
+                } else {
+                    let mut pooled = Pooled::filled(len, (0, 0, 0));
+                    pooled.copy_from_slice(&want);
+                    pooled
+                };
                 if seed % 3 == 0 {
                     drop(live.pop());
                 }
