@@ -399,7 +399,7 @@ fn compared(py: Python<'_>, equal: Option<bool>, op: CompareOp) -> PyResult<Boun
 /// tuples); items are tuples. as_opcodes converts to Opcodes,
 /// as_matching_blocks to difflib's (a, b, size) triples, inverse describes the
 /// way back, and apply(s1, s2) rebuilds s2 from s1.
-#[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
+#[pyclass(frozen, module = "pyo3_levenshtein", sequence, freelist = 256)]
 pub(super) struct Editops {
     /// In a [`Pooled`] slice, not from Python's small-object allocator
     /// (tried): a caller that keeps many results and then drops them all
@@ -589,7 +589,7 @@ impl EditopsIter {
 /// tuples); items are tuples, as difflib's get_opcodes gives them. as_editops
 /// converts to Editops, as_matching_blocks to (a, b, size) triples, inverse
 /// describes the way back, and apply(s1, s2) rebuilds s2 from s1.
-#[pyclass(frozen, module = "pyo3_levenshtein", sequence)]
+#[pyclass(frozen, module = "pyo3_levenshtein", sequence, freelist = 256)]
 pub(super) struct Opcodes {
     /// As for [`Editops`].
     ops: Pooled<Opcode>,
