@@ -146,40 +146,38 @@ pub fn levenshtein_self_join<S: Strings + ?Sized>(
 }
 
 /// One task's rows: the pairs of a range of left rows, in order, as the
-/// number of pairs per row and their right ids and distances (the left
-/// column is written only once, into the result).
+/// number of pairs per row and their (right id, distance) (the left column
+/// is written only once, into the result).
 #[derive(Default)]
 struct Chunk {
     counts: Vec<u32>,
-    right: Vec<u32>,
-    distance: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
 }
 
 impl Chunk {
-    /// Appends a row: `lanes` and `verified`, each sorted by right id, merged.
+    /// Appends a row: `lanes` and `verified`, each sorted by right id, merged
+    /// (most rows have pairs from one source only: a copy).
     fn push_row(&mut self, lanes: &[(u32, u32)], verified: &[(u32, u32)]) {
         self.counts.push((lanes.len() + verified.len()) as u32);
-        let (mut a, mut b) = (lanes.iter().peekable(), verified.iter().peekable());
-        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-            let next = if x.0 < y.0 { a.next() } else { b.next() };
-            self.push(next);
+        let (mut x, mut y) = (0, 0);
+        while x < lanes.len() && y < verified.len() {
+            if lanes[x].0 < verified[y].0 {
+                self.pairs.push(lanes[x]);
+                x += 1;
+            } else {
+                self.pairs.push(verified[y]);
+                y += 1;
+            }
         }
-        a.chain(b).for_each(|p| self.push(Some(p)));
-    }
-
-    #[inline(always)]
-    fn push(&mut self, pair: Option<&(u32, u32)>) {
-        if let Some(&(j, d)) = pair {
-            self.right.push(j);
-            self.distance.push(d);
-        }
+        self.pairs.extend_from_slice(&lanes[x..]);
+        self.pairs.extend_from_slice(&verified[y..]);
     }
 }
 
 /// The chunks' pairs in one result, copied in parallel (the copy touches
 /// fresh pages, whose faults then share the threads too).
 fn concat(chunks: &[Chunk], starts: &[u32]) -> JoinPairs {
-    let total: usize = chunks.iter().map(|c| c.right.len()).sum();
+    let total: usize = chunks.iter().map(|c| c.pairs.len()).sum();
     let mut pairs = JoinPairs {
         left: vec![0; total],
         right: vec![0; total],
@@ -192,7 +190,7 @@ fn concat(chunks: &[Chunk], starts: &[u32]) -> JoinPairs {
         &mut pairs.distance[..],
     );
     for chunk in chunks {
-        let n = chunk.right.len();
+        let n = chunk.pairs.len();
         let (l, l_rest) = std::mem::take(&mut left).split_at_mut(n);
         let (r, r_rest) = std::mem::take(&mut right).split_at_mut(n);
         let (d, d_rest) = std::mem::take(&mut distance).split_at_mut(n);
@@ -204,8 +202,9 @@ fn concat(chunks: &[Chunk], starts: &[u32]) -> JoinPairs {
         .zip(chunks)
         .zip(starts)
         .for_each(|(((l, r, d), chunk), &start)| {
-            r.copy_from_slice(&chunk.right);
-            d.copy_from_slice(&chunk.distance);
+            for ((r, d), &(j, distance)) in r.iter_mut().zip(d.iter_mut()).zip(&chunk.pairs) {
+                (*r, *d) = (j, distance);
+            }
             let mut at = 0;
             for (i, &n) in chunk.counts.iter().enumerate() {
                 l[at..at + n as usize].fill(start + i as u32);
@@ -408,8 +407,7 @@ impl Rows<'_> {
             + work.walked.iter().map(Vec::len).sum::<usize>();
         let mut out = Chunk {
             counts: Vec::with_capacity(range.len()),
-            right: Vec::with_capacity(bound),
-            distance: Vec::with_capacity(bound),
+            pairs: Vec::with_capacity(bound),
         };
         for i in range {
             if self.stop.load(Ordering::Relaxed) {
