@@ -161,13 +161,16 @@ impl<W: Word, const L: usize> Lanes<W, L> {
         let m = n.min(k);
         let n = W::from_u64(((n - m) as u64).min(cap));
         let k = W::from_u64(((k - m) as u64).min(cap));
-        let mut bits = 0u64;
+        // The verdicts go to bytes first and are packed after: shifting each
+        // into a u64 as it comes made the compiler widen the lanes to 64 bits,
+        // eight at a time, which cost more than the text's steps.
+        let mut ok = [0u8; L];
         for i in 0..L {
             let up = (self.vp[i] & self.used[i]).count();
             let down = (self.vn[i] & self.used[i]).count();
-            bits |= u64::from(up.add(n) <= down.add(k)) << i;
+            ok[i] = u8::from(up.add(n) <= down.add(k));
         }
-        bits
+        pack(&ok)
     }
 
     /// The distance in lane `i` after a text of `n` units: row 0 of the DP
@@ -178,6 +181,38 @@ impl<W: Word, const L: usize> Lanes<W, L> {
         let down = (self.vn[i] & self.used[i]).to_u64().count_ones() as usize;
         n + up - down
     }
+}
+
+/// Bit i set where `flags[i]` is 1 (each flag 0 or 1; at most 64).
+#[inline(always)]
+fn pack<const L: usize>(flags: &[u8; L]) -> u64 {
+    // SSE2's byte mask is in every x86-64 CPU, and the compiler folds it into
+    // the compare's own mask where the vectors are wider.
+    #[cfg(target_arch = "x86_64")]
+    if L.is_multiple_of(16) {
+        use std::arch::x86_64::{_mm_loadu_si128, _mm_movemask_epi8, _mm_slli_epi16};
+        let mut bits = 0u64;
+        for (c, chunk) in flags.chunks_exact(16).enumerate() {
+            // SAFETY: the chunk holds the 16 bytes read, and SSE2 is part of
+            // x86-64.
+            let mask = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                _mm_movemask_epi8(_mm_slli_epi16::<7>(v)) as u32
+            };
+            bits |= u64::from(mask) << (16 * c);
+        }
+        return bits;
+    }
+    let mut bits = 0u64;
+    for (c, chunk) in flags.chunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        // Byte i (0 or 1) times 2^(7 - i) in byte 7 - i lands on bit 56 + i,
+        // with no two products on one bit and no carry.
+        let gathered = u64::from_le_bytes(word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        bits |= gathered << (8 * c);
+    }
+    bits
 }
 
 /// Myers' step on one column (see [`crate::kernels::hyyro2003::run`]): the new (VP, VN).
@@ -444,6 +479,18 @@ mod tests {
                 }
             }
             prop_assert_eq!(want.len(), pairs.len());
+        }
+
+        /// Packing sets exactly the flagged bits, at every lane count.
+        #[test]
+        fn pack_sets_the_flagged_bits(flags in vec(0u8..2, 64)) {
+            let want = |n: usize| (0..n).fold(0u64, |b, i| b | u64::from(flags[i]) << i);
+            let f: [u8; 64] = flags.clone().try_into().unwrap();
+            prop_assert_eq!(pack(&f), want(64));
+            let f: [u8; 20] = flags[..20].try_into().unwrap();
+            prop_assert_eq!(pack(&f), want(20));
+            let f: [u8; 2] = flags[..2].try_into().unwrap();
+            prop_assert_eq!(pack(&f), want(2));
         }
 
         /// `within` agrees with the distance for bounds below, at and far
