@@ -10,7 +10,7 @@
 //! kept only if no equal unit was deleted since the last one kept), so "hello"
 //! yields "helo" once, not twice.
 
-use super::table::{Run, Table, key, step};
+use super::table::{POWERS, Run, Table, key, step};
 use crate::text::strings::Strings;
 use crate::text::units::{Unit, Units};
 use rayon::prelude::*;
@@ -37,6 +37,9 @@ pub(super) fn variants(s: Units<'_>, min: usize, max: usize, emit: &mut impl FnM
 fn walk<T: Unit>(s: &[T], min: usize, max: usize, emit: &mut impl FnMut(u64, usize)) {
     if min > max || min > s.len() {
         return;
+    }
+    if s.len() < POWERS.len() && max <= MAX_RUN {
+        return by_deletions(s, min, max, emit);
     }
     let mut walk = Walk {
         s,
@@ -89,6 +92,81 @@ impl<T: Unit, F: FnMut(u64, usize)> Walk<'_, T, F> {
             self.deleted.push(c);
             self.from(pos + 1, h, since);
             self.deleted.pop();
+        }
+    }
+}
+
+/// The most deletions [`by_deletions`] takes (a run of deleted units is
+/// kept in an array of this size).
+const MAX_RUN: usize = 8;
+
+/// [`walk`] for strings of at most 64 units, one step per deletion instead
+/// of one per unit: a kept stretch `s[pos..p]` joins the hash at once through
+/// the prefix hashes (`(h - pre[pos]) * BASE^(p - pos) + pre[p]`, Horner's
+/// rule over a concatenation). The variants and the rule that makes each
+/// come once are [`walk`]'s: a unit is kept only if no equal unit was deleted
+/// since the last kept one. The walk was a seventh of a k = 3 self-join.
+fn by_deletions<T: Unit>(s: &[T], min: usize, max: usize, emit: &mut impl FnMut(u64, usize)) {
+    let mut pre = [0u64; POWERS.len()];
+    for (i, &c) in s.iter().enumerate() {
+        pre[i + 1] = step(pre[i], c.into());
+    }
+    let mut by = ByDeletions {
+        s,
+        pre,
+        min,
+        max,
+        emit,
+    };
+    by.from(0, 0, 0, &mut [0; MAX_RUN], 0);
+}
+
+struct ByDeletions<'a, T, F> {
+    s: &'a [T],
+    /// `pre[i]`: the hash of `s[..i]`.
+    pre: [u64; POWERS.len()],
+    min: usize,
+    max: usize,
+    emit: &'a mut F,
+}
+
+impl<T: Unit, F: FnMut(u64, usize)> ByDeletions<'_, T, F> {
+    /// `h` (the hash of the kept units before `pos`) with `s[pos..end]` appended.
+    #[inline(always)]
+    fn extend(&self, h: u64, pos: usize, end: usize) -> u64 {
+        h.wrapping_sub(self.pre[pos])
+            .wrapping_mul(POWERS[end - pos])
+            .wrapping_add(self.pre[end])
+    }
+
+    /// The variants with `del` deletions before `pos` (kept units hashing to
+    /// `h`), the units deleted since the last kept one being `run[..run_len]`.
+    fn from(&mut self, pos: usize, h: u64, del: usize, run: &mut [u32; MAX_RUN], run_len: usize) {
+        let l = self.s.len();
+        // Deleting everything left must still reach `min`.
+        if del + (l - pos) < self.min {
+            return;
+        }
+        // Whether s[pos], the next unit kept if any is, may be kept.
+        let keep = pos == l || !run[..run_len].contains(&self.s[pos].into());
+        if keep && del >= self.min {
+            let variant = variant_key(self.extend(h, pos, l), l - del);
+            (self.emit)(variant, del);
+        }
+        if del == self.max || pos == l {
+            return;
+        }
+        // The next deletion right here: the run grows.
+        run[run_len] = self.s[pos].into();
+        self.from(pos + 1, h, del + 1, run, run_len + 1);
+        // Or further on, after s[pos..p] is kept: a new run (the callee reads
+        // `run` before it writes it, so the sibling calls may share it).
+        if keep {
+            for p in pos + 1..l {
+                run[0] = self.s[p].into();
+                let kept = self.extend(h, pos, p);
+                self.from(p + 1, kept, del + 1, run, 1);
+            }
         }
     }
 }

@@ -16,6 +16,18 @@ const PARTITION_BITS: u32 = 10;
 /// The multiplier of the polynomial hash (odd; from splitmix64).
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// `BASE^j` for `j` in `0..=64`: what a hash is multiplied by when `j` units
+/// are appended to its sequence.
+pub(super) const POWERS: [u64; 65] = {
+    let mut powers = [1u64; 65];
+    let mut j = 1;
+    while j < 65 {
+        powers[j] = powers[j - 1].wrapping_mul(BASE);
+        j += 1;
+    }
+    powers
+};
+
 /// One step of the polynomial (Horner) hash: appending unit `c` to a sequence of hash `h`.
 #[inline(always)]
 pub(super) fn step(h: u64, c: u32) -> u64 {
