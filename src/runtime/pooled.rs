@@ -69,14 +69,15 @@ fn class_of(bytes: usize) -> Option<usize> {
     (class < CLASSES).then_some(class)
 }
 
-/// An immutable slice of `T`, owned like a `Box<[T]>`.
+/// A slice of `T`, owned like a `Box<[T]>`: filled when made, then read.
 pub(crate) struct Pooled<T: Copy> {
     ptr: NonNull<T>,
     len: usize,
     _owns: PhantomData<T>,
 }
 
-// SAFETY: it owns its items as a Box<[T]> does, and gives out only `&[T]`.
+// SAFETY: it owns its items as a Box<[T]> does, and lends them only as
+// `&[T]` or, through `&mut self`, `&mut [T]`.
 unsafe impl<T: Copy + Send> Send for Pooled<T> {}
 // SAFETY: as above.
 unsafe impl<T: Copy + Sync> Sync for Pooled<T> {}

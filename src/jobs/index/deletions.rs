@@ -39,8 +39,14 @@ fn walk<T: Unit>(s: &[T], min: usize, max: usize, emit: &mut impl FnMut(u64, usi
         return;
     }
     if s.len() < POWERS.len() && max <= MAX_RUN {
-        return by_deletions(s, min, max, emit);
+        by_deletions(s, min, max, emit);
+    } else {
+        by_units(s, min, max, emit);
     }
+}
+
+/// [`walk`] one recursive step per unit: any length, any number of deletions.
+fn by_units<T: Unit>(s: &[T], min: usize, max: usize, emit: &mut impl FnMut(u64, usize)) {
     let mut walk = Walk {
         s,
         deleted: Vec::with_capacity(max.min(s.len())),
@@ -239,6 +245,21 @@ mod tests {
                 .map(|v| variant_key(super::super::table::hash(v), v.len()))
                 .collect();
             prop_assert_eq!(keys, want_keys);
+        }
+
+        /// Both walks emit the same variants with the same deletion counts
+        /// (short strings take the per-deletion one, so the per-unit one is
+        /// checked here against it).
+        #[test]
+        fn both_walks_agree(s in vec(0u32..3, 0..14), min in 0usize..4, extra in 0usize..3) {
+            let max = min + extra;
+            prop_assume!(min <= s.len());
+            let (mut by_unit, mut by_deletion) = (Vec::new(), Vec::new());
+            by_units(&s, min, max, &mut |k, j| by_unit.push((k, j)));
+            by_deletions(&s, min, max, &mut |k, j| by_deletion.push((k, j)));
+            by_unit.sort_unstable();
+            by_deletion.sort_unstable();
+            prop_assert_eq!(by_unit, by_deletion);
         }
 
         /// The filter's promise: strings within k share a variant with <= k deletions on each side.
