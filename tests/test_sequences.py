@@ -505,6 +505,31 @@ def test_batch_of_sequence_pairs_matches_levenshtein(lev, pairs, threads, k):
     ]
 
 
+@settings(max_examples=80)
+@given(
+    st.lists(st.sampled_from(WORDS[:8] + ["a", "é"]), max_size=64),
+    st.lists(st.sampled_from(WORDS + ["a", "é", "z"]), max_size=300),
+    WEIGHTS,
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_side_of_at_most_64_elements_against_a_longer_one(lev, short, long, weights, swap, fresh):
+    # Where one side fits a word, its elements are looked up for the other side's
+    # (each call) or the other side's missing elements all share one id (batch):
+    # both must still tell every pair of elements apart exactly. `fresh` makes new
+    # str objects, which have no cached hash and are not the short side's objects.
+    if fresh:
+        long = ["".join(list(w)) for w in long]
+    a, b = (long, short) if swap else (short, long)
+    ka, kb = as_keys(a, b)
+    want = RFLevenshtein.distance(ka, kb, weights=weights or (1, 1, 1))
+    assert lev.levenshtein(a, b, weights=weights) == want
+    assert lev.levenshtein_batch([(a, b), (b, a)], weights=weights) == [
+        want,
+        RFLevenshtein.distance(kb, ka, weights=weights or (1, 1, 1)),
+    ]
+
+
 def test_batch_mixing_str_pairs_and_sequence_pairs_keeps_the_order(lev):
     rng = random.Random(9)
     pairs = []

@@ -92,32 +92,70 @@ pub(crate) fn run<T: Unit>(
     stop: Stop<'_>,
     peq: impl Fn(u32) -> u64,
 ) -> Option<usize> {
-    let mut score = m;
-    let last = 1u64 << (m - 1);
-    let mut vp = u64::MAX;
-    let mut vn = 0u64;
+    let mut column = Column::new(m);
     for chunk in text.chunks(STOP_CHECK_INTERVAL) {
         if text.len() > STOP_CHECK_INTERVAL && stop.raised() {
             return None;
         }
         for &c in chunk {
-            let eq = peq(c.into());
-            // Myers' step with its complements folded in (see the module docs):
-            // s = (Eq & VP) + VP; Xh | VP = s | Eq | VP; Mh = VP & (~s | Eq).
-            let x = eq | vn;
-            let s = (eq & vp).wrapping_add(vp);
-            let not_hp = (s | eq | vp) & !vn;
-            let hn = vp & (!s | eq);
-            score += usize::from(!not_hp & last != 0);
-            score -= usize::from(hn & last != 0);
-            // Row 0 of the matrix is 0, 1, 2, ...: every step right adds 1 there,
-            // so a 1 enters HP from below, i.e. a 0 enters its complement.
-            let not_hp = not_hp << 1;
-            vp = (hn << 1) | (not_hp & !x);
-            vn = !not_hp & x;
+            column.step(peq(c.into()));
         }
     }
-    Some(score)
+    Some(column.score(text.len()))
+}
+
+/// The matrix column the kernel carries from one text unit to the next, for
+/// callers that find each unit's mask their own way (short token lists look
+/// their elements up as they go).
+///
+/// The distance is read off the last column once, not tracked at every step:
+/// row 0 of column n is n, and each row below adds its vertical delta, so the
+/// last row holds n + |VP| - |VN| over the pattern's rows. That takes the two
+/// bit tests and their carries out of every step (a fifth of its instructions,
+/// and registers the step's own values then keep).
+#[derive(Clone, Copy)]
+pub(crate) struct Column {
+    vp: u64,
+    vn: u64,
+    /// The pattern's rows: the low m bits.
+    rows: u64,
+}
+
+impl Column {
+    /// The column before any text, for a pattern of `m` (1..=64) units.
+    #[inline(always)]
+    pub(crate) fn new(m: usize) -> Self {
+        debug_assert!((1..=64).contains(&m));
+        Column {
+            vp: u64::MAX,
+            vn: 0,
+            rows: u64::MAX >> (64 - m),
+        }
+    }
+
+    /// Advances over a text unit whose pattern mask is `eq`.
+    #[inline(always)]
+    pub(crate) fn step(&mut self, eq: u64) {
+        let (vp, vn) = (self.vp, self.vn);
+        // Myers' step with its complements folded in (see the module docs):
+        // s = (Eq & VP) + VP; Xh | VP = s | Eq | VP; Mh = VP & (~s | Eq).
+        let x = eq | vn;
+        let s = (eq & vp).wrapping_add(vp);
+        let not_hp = (s | eq | vp) & !vn;
+        let hn = vp & (!s | eq);
+        // Row 0 of the matrix is 0, 1, 2, ...: every step right adds 1 there,
+        // so a 1 enters HP from below, i.e. a 0 enters its complement.
+        let not_hp = not_hp << 1;
+        self.vp = (hn << 1) | (not_hp & !x);
+        self.vn = !not_hp & x;
+    }
+
+    /// The distance between the pattern and the `n` text units stepped.
+    #[inline(always)]
+    pub(crate) fn score(&self, n: usize) -> usize {
+        n + (self.vp & self.rows).count_ones() as usize
+            - (self.vn & self.rows).count_ones() as usize
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 mod objects;
 mod pairs;
 mod plain;
+mod small;
 
 pub(super) use pairs::{PendingPairs, TokenPairs};
 
@@ -264,10 +265,15 @@ pub(super) unsafe fn quick(
             return None;
         }
         // The GIL is held and plain interning runs no Python code.
-        let sides = [
-            Elements::Objects(plain::objects_of(a)),
-            Elements::Objects(plain::objects_of(b)),
-        ];
+        let (a, b) = (plain::objects_of(a), plain::objects_of(b));
+        if options.unit_weights()
+            && options.max_distance.is_none()
+            && work(a.len(), b.len(), options) < DETACH_CELLS
+            && let Some(d) = small::distance(a, b)
+        {
+            return Some(d);
+        }
+        let sides = [Elements::Objects(a), Elements::Objects(b)];
         with_scratch(|interning, ids| {
             interning
                 .plain_group::<{ plain::CPYTHON }>(ids, 2, |k| sides[k])

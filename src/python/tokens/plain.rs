@@ -67,7 +67,7 @@ pub(super) unsafe fn objects_of<'a>(p: *mut ffi::PyObject) -> &'a [*mut ffi::PyO
 }
 
 /// How many elements ahead [`Interning::plain_group`] asks for the next element object.
-const PREFETCH_AHEAD: usize = 16;
+pub(super) const PREFETCH_AHEAD: usize = 16;
 
 impl Interning {
     /// Interns `count` sequences (`side(k)`) as one group into `out`, or stops
@@ -185,7 +185,7 @@ impl<'v> IdWriter<'v> {
 /// Asks the CPU to start loading the object `item`: its header, and the next
 /// line, where a short str's characters are.
 #[inline(always)]
-fn prefetch(item: *mut ffi::PyObject) {
+pub(super) fn prefetch(item: *mut ffi::PyObject) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch never faults, whatever the address.
     unsafe {
@@ -246,7 +246,7 @@ impl Plain {
     /// Whether two elements are equal: the same code point or int, or the same
     /// str object or two strs of the same code points.
     #[inline(always)]
-    fn same(&self, other: &Plain) -> bool {
+    pub(super) fn same(&self, other: &Plain) -> bool {
         self.tag == other.tag
             && (self.word == other.word
                 // SAFETY: two ready exact strs borrowed for the group.
@@ -306,7 +306,9 @@ pub(super) const CONTENT: u8 = 2;
 /// only CPython function called is `PyLong_AsLongLongAndOverflow` on an exact
 /// int, which reads the int and neither raises nor allocates.
 #[inline(always)]
-unsafe fn plain_key<const HASH: u8>(item: *mut ffi::PyObject) -> Result<(Plain, u64), Stop> {
+pub(super) unsafe fn plain_key<const HASH: u8>(
+    item: *mut ffi::PyObject,
+) -> Result<(Plain, u64), Stop> {
     // SAFETY: as the function's contract says; a str's fields are read only
     // once it is known to be a ready str.
     unsafe {
