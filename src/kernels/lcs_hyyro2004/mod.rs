@@ -266,22 +266,43 @@ fn fixed<const N: usize, T: Unit, const ANDN: bool>(
         if text.len() > STOP_CHECK_INTERVAL && stop.raised() {
             return None;
         }
-        for &c in chunk {
-            let eq = row(c.into());
-            let mut carry = 0;
-            for b in 0..N {
-                let m = scalar(eq[b]);
-                let u = v[b] & m;
-                // U = V & M is a subset of V, so V & ~M = V ^ U: one
-                // instruction without BMI1 (`andn` with it, and no copy).
-                let keep = if ANDN { v[b] & !m } else { v[b] ^ u };
-                let sum;
-                (sum, carry) = add_with_carry(v[b], u, carry);
-                v[b] = scalar(sum | keep);
-            }
+        // Two units per turn: each column's sums land in new registers, and
+        // one turn of two hands them back to the loop's registers once, not
+        // after every column (a `mov` per block).
+        let mut pairs = chunk.chunks_exact(2);
+        for two in &mut pairs {
+            column::<N, ANDN>(&mut v, &row(two[0].into()));
+            column::<N, ANDN>(&mut v, &row(two[1].into()));
+        }
+        for &c in pairs.remainder() {
+            column::<N, ANDN>(&mut v, &row(c.into()));
         }
     }
     Some(v.iter().map(|w| w.count_zeros() as usize).sum())
+}
+
+/// One column of [`fixed`]: every block of `v` advanced over a text unit whose
+/// masks are `eq`.
+#[inline(always)]
+fn column<const N: usize, const ANDN: bool>(v: &mut [u64; N], eq: &[u64; N]) {
+    let mut carry = 0;
+    for b in 0..N {
+        let m = scalar(eq[b]);
+        let (u, keep) = if ANDN {
+            // V & ~M first (`andn`, three operands), then U = V & M into M's
+            // own register, which is dead after it: in the other order LLVM
+            // kept M for the `andn` and copied V for the `and`.
+            let keep = v[b] & !m;
+            (v[b] & after(m, keep), keep)
+        } else {
+            // U = V & M is a subset of V, so V & ~M = V ^ U: one instruction.
+            let u = v[b] & m;
+            (u, v[b] ^ u)
+        };
+        let sum;
+        (sum, carry) = add_with_carry(u, v[b], carry);
+        v[b] = scalar(sum | keep);
+    }
 }
 
 /// `x`, kept in a general-purpose register: LLVM's SLP vectoriser otherwise
@@ -296,6 +317,20 @@ fn scalar(mut x: u64) -> u64 {
     unsafe {
         std::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags));
     }
+    x
+}
+
+/// `x`, computed (as far as LLVM knows) after `y`: orders two uses of a word
+/// without an instruction (see [`scalar`]).
+#[inline(always)]
+fn after(mut x: u64, y: u64) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: an empty template: no instruction, no memory, no flags.
+    unsafe {
+        std::arch::asm!("/* {0} {1} */", inout(reg) x, in(reg) y, options(pure, nomem, nostack, preserves_flags));
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = y;
     x
 }
 
