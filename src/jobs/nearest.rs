@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::jobs::Parallel;
 use crate::jobs::long_pairs;
 use crate::kernels::Options;
-use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Lanes, Width, Word};
+use crate::kernels::lanes::hyyro2003_lanes::{self, Kernel, LaneJob, Width, Word};
 use crate::kernels::masks::table::WordTable;
 use crate::runtime::pool::{pool, run_interruptible};
 use crate::runtime::stop::POLL_INTERVAL;
@@ -590,27 +590,9 @@ impl<S: Strings + ?Sized, X: LongChoices> LaneJob for Batches<'_, '_, S, X> {
                     scan.choices.prefetch(i);
                 }
                 let steps = batch.iter().map(|b| b.0).max().unwrap_or(0);
-                // Masks past a lane's own text are never used (`run_ragged`
-                // freezes the lane there), so whatever an earlier batch left
-                // there may stay: no clearing.
-                if eq.len() < steps * L {
-                    eq.resize(steps * L, W::default());
-                }
-                let eq = &mut eq[..steps * L];
-                // Unused lanes run the longest text: their results are not read.
-                let mut text_lens = [steps; L];
-                for (lane, &(len, i)) in batch.iter().enumerate() {
-                    text_lens[lane] = len;
-                    let column = eq.iter_mut().skip(lane).step_by(L);
-                    let mask = |c: u32| W::from_u64(self.table.get(c));
-                    match scan.choices.get(i) {
-                        Units::U8(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
-                        Units::U16(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
-                        Units::U32(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c)),
-                    }
-                }
-                let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(self.m, L));
-                lanes.run_ragged(eq, &text_lens);
+                let texts = batch.iter().map(|&(_, i)| scan.choices.get(i));
+                let lanes =
+                    hyyro2003_lanes::one_pattern::<W, L>(self.m, self.table, texts, steps, &mut eq);
                 for (lane, &(len, i)) in batch.iter().enumerate() {
                     let d = lanes.distance(lane, len);
                     scan.record(self.best, d, i);

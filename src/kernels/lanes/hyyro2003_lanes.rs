@@ -20,6 +20,8 @@
 //!
 //! Cost: O(n) vector steps for L pairs whose texts are at most n units long.
 
+use crate::kernels::masks::table::WordTable;
+use crate::text::units::Units;
 use std::ops::{BitAnd, BitOr, Not};
 
 /// An unsigned lane: `u8`, `u16`, `u32` or `u64`.
@@ -181,6 +183,42 @@ impl<W: Word, const L: usize> Lanes<W, L> {
         let down = (self.vn[i] & self.used[i]).to_u64().count_ones() as usize;
         n + up - down
     }
+}
+
+/// One pattern of `m` (1..=W::BITS) units, whose mask for a unit `c` is
+/// `table.get(c)`, against up to `L` texts at once, one per lane, each lane
+/// frozen at its own text's end (`nearest`'s scan, the join's verifier);
+/// `steps` is the longest text's length.
+/// Lanes past `texts` run the longest text on whatever `eq` holds: their
+/// results are not to be read. `eq` is the caller's scratch, kept from batch to
+/// batch: masks past a lane's own text are never used, so it is not cleared.
+#[inline(always)]
+pub(crate) fn one_pattern<'t, W: Word, const L: usize>(
+    m: usize,
+    table: &WordTable,
+    texts: impl Iterator<Item = Units<'t>>,
+    steps: usize,
+    eq: &mut Vec<W>,
+) -> Lanes<W, L> {
+    if eq.len() < steps * L {
+        eq.resize(steps * L, W::default());
+    }
+    let eq = &mut eq[..steps * L];
+    let mut text_lens = [steps; L];
+    for (lane, text) in texts.take(L).enumerate() {
+        debug_assert!(text.len() <= steps);
+        text_lens[lane] = text.len();
+        let column = eq.iter_mut().skip(lane).step_by(L);
+        let mask = |c: u32| W::from_u64(table.get(c));
+        match text {
+            Units::U8(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
+            Units::U16(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c.into())),
+            Units::U32(t) => column.zip(t).for_each(|(e, &c)| *e = mask(c)),
+        }
+    }
+    let mut lanes = Lanes::<W, L>::new(std::iter::repeat_n(m, L));
+    lanes.run_ragged(eq, &text_lens);
+    lanes
 }
 
 /// Bit i set where `flags[i]` is 1 (each flag 0 or 1; at most 64).
