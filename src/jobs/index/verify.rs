@@ -30,9 +30,7 @@ pub(crate) struct Verifier<'a> {
 
 impl Verifier<'_> {
     /// Calls `f(id, d)` for each of `ids` within `k` of the query, `d` its
-    /// distance; `None` if `stop` was raised. Pipelined: the place of string
-    /// i + 2 AHEAD and the units of string i + AHEAD are asked for while
-    /// string i is compared.
+    /// distance; `None` if `stop` was raised. Pipelined (see [`pipelined`]).
     pub(crate) fn each(
         &self,
         strings: &Arena,
@@ -54,19 +52,7 @@ impl Verifier<'_> {
             hyyro2003_lanes::run(Kernel::best(), Width::for_len(m), job);
             return Some(());
         }
-        for &id in &ids[..ids.len().min(2 * AHEAD)] {
-            strings.prefetch_item(id as usize);
-        }
-        for &id in &ids[..ids.len().min(AHEAD)] {
-            strings.prefetch_units(id as usize);
-        }
-        for (i, &id) in ids.iter().enumerate() {
-            if let Some(&ahead) = ids.get(i + 2 * AHEAD) {
-                strings.prefetch_item(ahead as usize);
-            }
-            if let Some(&ahead) = ids.get(i + AHEAD) {
-                strings.prefetch_units(ahead as usize);
-            }
+        for id in pipelined(strings, ids) {
             let d = self.distance(strings.get(id as usize))?;
             if d <= self.k {
                 f(id, d);
@@ -102,6 +88,27 @@ impl Verifier<'_> {
     }
 }
 
+/// `ids` in order, asking for the place of string i + 2 AHEAD and the units of
+/// string i + AHEAD as string i is handed out, so that they have loaded by the
+/// time it is compared.
+fn pipelined<'a>(strings: &'a Arena, ids: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    for &id in &ids[..ids.len().min(2 * AHEAD)] {
+        strings.prefetch_item(id as usize);
+    }
+    for &id in &ids[..ids.len().min(AHEAD)] {
+        strings.prefetch_units(id as usize);
+    }
+    ids.iter().enumerate().map(move |(i, &id)| {
+        if let Some(&ahead) = ids.get(i + 2 * AHEAD) {
+            strings.prefetch_item(ahead as usize);
+        }
+        if let Some(&ahead) = ids.get(i + AHEAD) {
+            strings.prefetch_units(ahead as usize);
+        }
+        id
+    })
+}
+
 /// Fewest candidates verified in lanes: below this a vector's lanes would stay
 /// mostly empty, and the scalar runs cost less.
 const LANES_FROM: usize = 8;
@@ -126,22 +133,8 @@ impl<F: FnMut(u32, usize)> LaneJob for InLanes<'_, F> {
     #[inline(always)]
     fn run<W: Word, const L: usize>(mut self) {
         let (m, k, strings) = (self.m, self.k, self.strings);
-        let ids = self.ids;
-        for &id in &ids[..ids.len().min(2 * AHEAD)] {
-            strings.prefetch_item(id as usize);
-        }
-        for &id in &ids[..ids.len().min(AHEAD)] {
-            strings.prefetch_units(id as usize);
-        }
-        // Pipelined as in `Verifier::each`; the length difference alone rules
-        // most far candidates out.
-        let mut near = ids.iter().enumerate().filter_map(|(i, &id)| {
-            if let Some(&ahead) = ids.get(i + 2 * AHEAD) {
-                strings.prefetch_item(ahead as usize);
-            }
-            if let Some(&ahead) = ids.get(i + AHEAD) {
-                strings.prefetch_units(ahead as usize);
-            }
+        // The length difference alone rules most far candidates out.
+        let mut near = pipelined(strings, self.ids).filter_map(|id| {
             let len = strings.len_of(id as usize);
             (len.abs_diff(m) <= k).then_some((id, len))
         });

@@ -94,7 +94,7 @@ impl<'a> PatternTable<'a> {
         match self.slots[i] {
             0 => {
                 // At most 64 elements are added, so `count < 64` here and the
-                // table never fills past half.
+                // table never fills past a quarter.
                 let id = self.count;
                 self.count += 1;
                 self.slots[i] = id as u8 + 1;
