@@ -14,6 +14,7 @@ use super::table::{POWERS, Run, Table, key, step};
 use crate::text::strings::Strings;
 use crate::text::units::{Unit, Units};
 use rayon::prelude::*;
+use std::ops::RangeInclusive;
 
 /// Strings per task when a level is built.
 const CHUNK: usize = 1024;
@@ -177,13 +178,12 @@ impl<T: Unit, F: FnMut(u64, usize)> ByDeletions<'_, T, F> {
     }
 }
 
-/// The table for bound `k`: every string of `strings` for whose length `min`
-/// gives a number of deletions, under each of its variants with that many to
-/// k deletions.
+/// The table of every string of `strings` for whose length `deletions`
+/// gives a range of deletion counts, under each of its variants with a count
+/// in that range.
 pub(super) fn table<S: Strings + ?Sized>(
     strings: &S,
-    k: usize,
-    min: impl Fn(usize) -> Option<usize> + Sync,
+    deletions: impl Fn(usize) -> Option<RangeInclusive<usize>> + Sync,
 ) -> Table {
     let n = strings.count();
     let runs: Vec<Run> = (0..n.div_ceil(CHUNK))
@@ -192,8 +192,9 @@ pub(super) fn table<S: Strings + ?Sized>(
             let mut run = Run::default();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 let s = strings.get(i);
-                if let Some(min) = min(s.len()) {
-                    variants(s, min, k, &mut |key, _| run.keys.push(key));
+                if let Some(range) = deletions(s.len()) {
+                    let (min, max) = range.into_inner();
+                    variants(s, min, max, &mut |key, _| run.keys.push(key));
                     run.close(i as u32);
                 }
             }

@@ -192,13 +192,13 @@ impl Filters {
         let short = |l: usize| (1..=split).contains(&l);
         let dn = dn_len(k).map(|max| {
             let table = get_or_build(&self.neighbourhoods[k], &build, || {
-                deletions::table(strings, k, |l| (!short(l) && l <= max).then_some(0))
+                deletions::table(strings, |l| (!short(l) && l <= max).then_some(0..=k))
             });
             (table, max)
         });
         let short_dn = (dn.is_some() && split > 0).then(|| {
             get_or_build(&self.short_neighbourhoods[k], &build, || {
-                deletions::table(strings, k, |l| short(l).then_some(0))
+                deletions::table(strings, |l| short(l).then_some(0..=k))
             })
         });
         Probe {

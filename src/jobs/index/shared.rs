@@ -16,15 +16,21 @@
 //! dn + k units; only their variants of at most dn units, the ones that can
 //! meet the variants of a string in range). Every pair has one string in
 //! range: two short strings are the lanes' business, two long ones the
-//! segment index's.
+//! segment index's. A short string, too, is stored only under the variants
+//! that a string in range can have.
 //!
-//! Cost: one table entry per variant to build (as for a search's table), then
-//! one step per pair produced. Memory: the table, and the pairs of the rows
+//! The table is walked once, into the groups of strings under one key that
+//! have a string in range; the table is then dropped, and counting the
+//! pairs per row and making them read the groups in memory order (two walks
+//! of the table, with a sort of each bucket of several keys, cost more).
+//!
+//! Cost: one table entry per variant to build (as for a search's table), one
+//! walk, then one step per pair produced. Memory: the table while it is
+//! walked, the groups (at most one id per entry), and the pairs of the rows
 //! asked for at a time, which the caller bounds with [`SharedVariants::pairs`]'s
 //! row range (the walk then skips, without a step, pairs outside it).
 
 use super::deletions;
-use super::table::Table;
 use crate::text::arena::Arena;
 use crate::text::strings::Strings;
 use rayon::prelude::*;
@@ -42,11 +48,16 @@ const LONG: u8 = 3;
 /// The pairs one slice of the table yields, per bin of rows.
 pub(crate) type Bins = Vec<Vec<(u32, u32)>>;
 
-/// The variant table of a self-join's strings, ready to be walked for pairs.
+/// The groups of a self-join's strings that share a variant, ready to be
+/// walked for pairs.
 pub(crate) struct SharedVariants {
-    table: Table,
-    /// The kind of each string.
-    kind: Vec<u8>,
+    /// Per slice of the table's buckets, its groups one after another, each
+    /// as `[r, o, r ids in range.., o other ids..]`, both lists ascending:
+    /// the table is walked once (a sort per bucket of several keys) and
+    /// dropped, and every later pass reads these in memory order.
+    groups: Vec<Vec<u32>>,
+    /// The number of strings.
+    count: usize,
 }
 
 /// A walk's working memory, per task.
@@ -54,138 +65,140 @@ pub(crate) struct SharedVariants {
 struct Walk {
     sort: Vec<u64>,
     ids: Vec<u32>,
-    /// A group's strings in range, and the others, ascending.
-    in_range: Vec<u32>,
-    others: Vec<u32>,
 }
 
 impl SharedVariants {
-    /// The table for bound `k` of the strings up to `dn + k` units; strings of
-    /// 1..=`split` units are short (none if `split` is 0).
-    pub(crate) fn new(strings: &Arena, k: usize, split: usize, dn: usize) -> Self {
+    /// The groups for bound `k` of the strings up to `dn + k` units, in
+    /// `parts` slices; strings of 1..=`split` units are short (none if
+    /// `split` is 0).
+    pub(crate) fn new(strings: &Arena, k: usize, split: usize, dn: usize, parts: usize) -> Self {
         let kind_of = |l: usize| match l {
             l if (1..=split).contains(&l) => SHORT,
             l if l <= dn => IN_RANGE,
             l if l - dn <= k => LONG,
             _ => NONE,
         };
-        let kind = (0..strings.count())
+        let kind: Vec<u8> = (0..strings.count())
             .map(|i| kind_of(strings.len_of(i)))
             .collect();
-        // A long string's variants of at most dn units: l - dn deletions or more.
-        let table = deletions::table(strings, k, |l| match kind_of(l) {
+        // Only variants a partner can share. A long string's partners are in
+        // range, at most dn units: its variants of at most dn units, l - dn
+        // deletions or more. A short string's partners are in range too:
+        // empty (met at "", l deletions, only if l <= k) or over `split`
+        // units, whose variants keep more than split - k: so at most
+        // l + k - split - 1 deletions (at k = 3 a 4-letter word keeps one
+        // variant of its 15, a 6-letter one 22 of 42; the rest, 3 letters
+        // and fewer, no in-range string has).
+        let table = deletions::table(strings, |l| match kind_of(l) {
             NONE => None,
-            _ => Some(l.saturating_sub(dn)),
+            SHORT if l > k => (l + k).checked_sub(split + 1).map(|max| 0..=max),
+            _ => Some(l.saturating_sub(dn)..=k),
         });
-        SharedVariants { table, kind }
+        let (buckets, parts) = (table.buckets(), parts.max(1));
+        let groups = (0..parts)
+            .into_par_iter()
+            .map(|p| {
+                let mut walk = Walk::default();
+                let mut out = Vec::new();
+                let mut others = Vec::new();
+                let range = p * buckets / parts..(p + 1) * buckets / parts;
+                table.groups(range, &mut walk.sort, &mut walk.ids, |group| {
+                    let at = out.len();
+                    out.extend([0, 0]);
+                    others.clear();
+                    for &id in group {
+                        if kind[id as usize] == IN_RANGE {
+                            out.push(id);
+                        } else {
+                            others.push(id);
+                        }
+                    }
+                    let r = out.len() - at - 2;
+                    if r == 0 {
+                        out.truncate(at);
+                    } else {
+                        (out[at], out[at + 1]) = (r as u32, others.len() as u32);
+                        out.extend_from_slice(&others);
+                    }
+                });
+                out
+            })
+            .collect();
+        SharedVariants {
+            groups,
+            count: strings.count(),
+        }
     }
 
     /// How many pairs [`SharedVariants::pairs`] yields (repeats included) per
-    /// bin of `bin` rows, for each of `parts` slices of the table: one pass
-    /// over the table, no pair made.
-    pub(crate) fn count(&self, bin: usize, parts: usize) -> Vec<Vec<usize>> {
-        let bins = self.kind.len().div_ceil(bin.max(1));
-        self.walk_parts(parts, |walk, _, range| {
-            let mut counts = vec![0usize; bins];
-            self.each_row(walk, range, 0..u32::MAX, |a, partners| {
-                counts[a as usize / bin] += partners.len();
-            });
-            counts
-        })
+    /// bin of `bin` rows, for each slice: one pass over the groups, no pair
+    /// made.
+    pub(crate) fn count(&self, bin: usize) -> Vec<Vec<usize>> {
+        let bins = self.count.div_ceil(bin.max(1));
+        self.groups
+            .par_iter()
+            .map(|groups| {
+                let mut counts = vec![0usize; bins];
+                each_row(groups, 0..u32::MAX, |a, partners| {
+                    counts[a as usize / bin] += partners.len();
+                });
+                counts
+            })
+            .collect()
     }
 
     /// The pairs `(a, b)`, `a < b`, of strings under one key (one string in
     /// range, as the module says), for the rows `a` in bins `bins` of `bin`
     /// rows: the pairs of bin c in `[p][c - bins.start]` of slice p, sized by
-    /// `counts` (from [`SharedVariants::count`] with the same `bin` and parts).
+    /// `counts` (from [`SharedVariants::count`] with the same `bin`).
     pub(crate) fn pairs(&self, bins: Range<usize>, bin: usize, counts: &[Vec<usize>]) -> Vec<Bins> {
-        let rows = (bins.start * bin) as u32..(bins.end * bin).min(self.kind.len()) as u32;
-        self.walk_parts(counts.len(), |walk, p, range| {
-            let mut out: Bins = counts[p][bins.clone()]
-                .iter()
-                .map(|&n| Vec::with_capacity(n))
-                .collect();
-            self.each_row(walk, range, rows.clone(), |a, partners| {
-                let bin = &mut out[a as usize / bin - bins.start];
-                bin.extend(partners.iter().map(|&b| (a, b)));
-            });
-            out
-        })
-    }
-
-    /// Calls `f(a, partners)` for the pairs `(a, b)` of buckets `range` with
-    /// `a` in `rows`: `b` ranges over `partners` (ascending, after `a`), one
-    /// call per group and `a`.
-    fn each_row(
-        &self,
-        walk: &mut Walk,
-        range: Range<usize>,
-        rows: Range<u32>,
-        mut f: impl FnMut(u32, &[u32]),
-    ) {
-        self.each_group(walk, range, |in_range, others| {
-            // In range with in range: each a with those after it.
-            let from = in_range.partition_point(|&a| a < rows.start);
-            for (x, &a) in in_range.iter().enumerate().skip(from) {
-                if a >= rows.end {
-                    break;
-                }
-                f(a, &in_range[x + 1..]);
-            }
-            // In range with the others: the smaller of the two is the row.
-            for (mine, theirs) in [(in_range, others), (others, in_range)] {
-                let from = mine.partition_point(|&a| a < rows.start);
-                for &a in &mine[from..] {
-                    if a >= rows.end {
-                        break;
-                    }
-                    f(a, &theirs[theirs.partition_point(|&b| b <= a)..]);
-                }
-            }
-        });
-    }
-
-    /// Runs `f(walk, p, buckets)` on slice p of `parts` slices of the
-    /// buckets, in parallel, each with its own working memory; the results
-    /// in order.
-    fn walk_parts<T: Send>(
-        &self,
-        parts: usize,
-        f: impl Fn(&mut Walk, usize, Range<usize>) -> T + Sync,
-    ) -> Vec<T> {
-        let (buckets, parts) = (self.table.buckets(), parts.max(1));
-        (0..parts)
-            .into_par_iter()
-            .map(|p| {
-                let range = p * buckets / parts..(p + 1) * buckets / parts;
-                f(&mut Walk::default(), p, range)
+        let rows = (bins.start * bin) as u32..(bins.end * bin).min(self.count) as u32;
+        self.groups
+            .par_iter()
+            .zip(counts)
+            .map(|(groups, counts)| {
+                let mut out: Bins = counts[bins.clone()]
+                    .iter()
+                    .map(|&n| Vec::with_capacity(n))
+                    .collect();
+                each_row(groups, rows.clone(), |a, partners| {
+                    let bin = &mut out[a as usize / bin - bins.start];
+                    bin.extend(partners.iter().map(|&b| (a, b)));
+                });
+                out
             })
             .collect()
     }
+}
 
-    /// Calls `f(in_range, others)` for each key of buckets `range` that has a
-    /// string in range and another string, both lists ascending.
-    fn each_group(&self, walk: &mut Walk, range: Range<usize>, mut f: impl FnMut(&[u32], &[u32])) {
-        let Walk {
-            sort,
-            ids,
-            in_range,
-            others,
-        } = walk;
-        self.table.groups(range, sort, ids, |group| {
-            in_range.clear();
-            others.clear();
-            for &id in group {
-                if self.kind[id as usize] == IN_RANGE {
-                    in_range.push(id);
-                } else {
-                    others.push(id);
+/// Calls `f(a, partners)` for the pairs `(a, b)` of `groups` (one slice's,
+/// as [`SharedVariants`] keeps them) with `a` in `rows`: `b` ranges over
+/// `partners` (ascending, after `a`), one call per group and `a`.
+fn each_row(groups: &[u32], rows: Range<u32>, mut f: impl FnMut(u32, &[u32])) {
+    let mut at = 0;
+    while at < groups.len() {
+        let (r, o) = (groups[at] as usize, groups[at + 1] as usize);
+        let in_range = &groups[at + 2..at + 2 + r];
+        let others = &groups[at + 2 + r..at + 2 + r + o];
+        at += 2 + r + o;
+        // In range with in range: each a with those after it.
+        let from = in_range.partition_point(|&a| a < rows.start);
+        for (x, &a) in in_range.iter().enumerate().skip(from) {
+            if a >= rows.end {
+                break;
+            }
+            f(a, &in_range[x + 1..]);
+        }
+        // In range with the others: the smaller of the two is the row.
+        for (mine, theirs) in [(in_range, others), (others, in_range)] {
+            let from = mine.partition_point(|&a| a < rows.start);
+            for &a in &mine[from..] {
+                if a >= rows.end {
+                    break;
                 }
+                f(a, &theirs[theirs.partition_point(|&b| b <= a)..]);
             }
-            if !in_range.is_empty() {
-                f(in_range, others);
-            }
-        });
+        }
     }
 }
 
@@ -207,7 +220,7 @@ mod tests {
         fn pairs_within_k_are_produced(
             words in vec(vec(0u8..3, 0..9), 2..40),
             k in 0usize..4,
-            split in 0usize..3,
+            split in 0usize..6,
             dn in 2usize..7,
             cut in 0usize..15,
         ) {
@@ -215,9 +228,9 @@ mod tests {
             for w in &words {
                 arena.push(Units::U8(w));
             }
-            let shared = SharedVariants::new(&arena, k, split, dn);
+            let shared = SharedVariants::new(&arena, k, split, dn, 2);
             let mut got = BTreeSet::new();
-            let counts = shared.count(3, 2);
+            let counts = shared.count(3);
             let bins = words.len().div_ceil(3);
             let cut = cut.min(bins);
             for window in [0..cut, cut..bins] {

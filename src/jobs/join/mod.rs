@@ -261,12 +261,11 @@ fn rows(
         Some(dn) => filters.probe_beyond(right, k, dn, |build| build()),
         None => filters.probe(right, k, |build| build()),
     };
-    let shared = dn.map(|dn| SharedVariants::new(right, k, split, dn));
+    let shared =
+        dn.map(|dn| SharedVariants::new(right, k, split, dn, 4 * rayon::current_num_threads()));
     let nl = left.count();
     let chunks = nl.div_ceil(ROWS);
-    let counts = shared
-        .as_ref()
-        .map(|s| s.count(ROWS, 4 * rayon::current_num_threads()));
+    let counts = shared.as_ref().map(|s| s.count(ROWS));
     let rows = Rows {
         left,
         right,
