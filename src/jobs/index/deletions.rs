@@ -185,8 +185,16 @@ pub(super) fn table<S: Strings + ?Sized>(
     strings: &S,
     deletions: impl Fn(usize) -> Option<RangeInclusive<usize>> + Sync,
 ) -> Table {
+    Table::build(&runs(strings, deletions))
+}
+
+/// The keys of [`table`]'s entries, in runs of [`CHUNK`] strings.
+pub(super) fn runs<S: Strings + ?Sized>(
+    strings: &S,
+    deletions: impl Fn(usize) -> Option<RangeInclusive<usize>> + Sync,
+) -> Vec<Run> {
     let n = strings.count();
-    let runs: Vec<Run> = (0..n.div_ceil(CHUNK))
+    (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut run = Run::default();
@@ -200,8 +208,7 @@ pub(super) fn table<S: Strings + ?Sized>(
             }
             run
         })
-        .collect();
-    Table::build(&runs)
+        .collect()
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@
 //! asked for at a time, which the caller bounds with [`SharedVariants::pairs`]'s
 //! row range (the walk then skips, without a step, pairs outside it).
 
-use super::deletions;
+use super::{deletions, table};
 use crate::text::arena::Arena;
 use crate::text::strings::Strings;
 use rayon::prelude::*;
@@ -60,13 +60,6 @@ pub(crate) struct SharedVariants {
     count: usize,
 }
 
-/// A walk's working memory, per task.
-#[derive(Default)]
-struct Walk {
-    sort: Vec<u64>,
-    ids: Vec<u32>,
-}
-
 impl SharedVariants {
     /// The groups for bound `k` of the strings up to `dn + k` units, in
     /// `parts` slices; strings of 1..=`split` units are short (none if
@@ -89,41 +82,24 @@ impl SharedVariants {
         // l + k - split - 1 deletions (at k = 3 a 4-letter word keeps one
         // variant of its 15, a 6-letter one 22 of 42; the rest, 3 letters
         // and fewer, no in-range string has).
-        let table = deletions::table(strings, |l| match kind_of(l) {
+        let runs = deletions::runs(strings, |l| match kind_of(l) {
             NONE => None,
             SHORT if l > k => (l + k).checked_sub(split + 1).map(|max| 0..=max),
             _ => Some(l.saturating_sub(dn)..=k),
         });
-        let (buckets, parts) = (table.buckets(), parts.max(1));
-        let groups = (0..parts)
-            .into_par_iter()
-            .map(|p| {
-                let mut walk = Walk::default();
-                let mut out = Vec::new();
-                let mut others = Vec::new();
-                let range = p * buckets / parts..(p + 1) * buckets / parts;
-                table.groups(range, &mut walk.sort, &mut walk.ids, |group| {
-                    let at = out.len();
-                    out.extend([0, 0]);
-                    others.clear();
-                    for &id in group {
-                        if kind[id as usize] == IN_RANGE {
-                            out.push(id);
-                        } else {
-                            others.push(id);
-                        }
-                    }
-                    let r = out.len() - at - 2;
-                    if r == 0 {
-                        out.truncate(at);
-                    } else {
-                        (out[at], out[at + 1]) = (r as u32, others.len() as u32);
-                        out.extend_from_slice(&others);
-                    }
-                });
-                out
-            })
-            .collect();
+        let groups = table::groups(runs.as_slice(), parts, Vec::new, |out, group| {
+            // [r, o, the r ids in range.., the o others..]
+            let at = out.len();
+            out.extend([0, 0]);
+            out.extend(group.iter().filter(|&&id| kind[id as usize] == IN_RANGE));
+            let r = out.len() - at - 2;
+            if r == 0 {
+                out.truncate(at);
+                return;
+            }
+            out.extend(group.iter().filter(|&&id| kind[id as usize] != IN_RANGE));
+            (out[at], out[at + 1]) = (r as u32, (group.len() - r) as u32);
+        });
         SharedVariants {
             groups,
             count: strings.count(),

@@ -13,6 +13,11 @@ use rayon::prelude::*;
 /// Top bits of a key that split a table's build into partitions.
 const PARTITION_BITS: u32 = 10;
 
+/// The same for [`groups`], whose partitions are bucketed in a buffer of
+/// their own (which a cache holds whatever their number), so a narrower
+/// split (fewer streams to write at once) costs nothing there.
+const GROUP_PARTITION_BITS: u32 = 8;
+
 /// The multiplier of the polynomial hash (odd; from splitmix64).
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -156,13 +161,6 @@ impl Starts {
         }
     }
 
-    fn len(&self) -> usize {
-        match self {
-            Starts::Narrow(s) => s.len(),
-            Starts::Wide(s) => s.len(),
-        }
-    }
-
     fn heap_bytes(&self) -> usize {
         match self {
             Starts::Narrow(s) => s.capacity() * size_of::<u32>(),
@@ -215,24 +213,10 @@ impl Sort<'_> {
                 let base = self.part_start[p];
                 let range = base..self.part_start[p + 1];
                 let (keys, ids) = (&self.keys[range.clone()], &self.ids[range]);
-                let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
-                let mut fill = vec![0usize; per_part + 1];
-                for &k in keys {
-                    fill[local(k) + 1] += 1;
-                }
-                for b in 1..=per_part {
-                    fill[b] += fill[b - 1];
-                }
+                let mut fill = Vec::new();
+                bucket_sort(keys, ids, shift, per_part, &mut fill, entries);
                 for (s, &f) in starts.iter_mut().zip(&fill) {
                     *s = T::at(base + f);
-                }
-                for (&k, &id) in keys.iter().zip(ids) {
-                    let slot = &mut fill[local(k)];
-                    entries[*slot] = Entry {
-                        fingerprint: k as u32,
-                        id,
-                    };
-                    *slot += 1;
                 }
             });
     }
@@ -244,13 +228,7 @@ impl Table {
     /// runs list strings in order (as every builder does).
     pub(super) fn build(runs: &[Run]) -> Table {
         let total: usize = runs.iter().map(|r| r.keys.len()).sum();
-        // About two entries per bucket: one cache line of `starts` and one of
-        // `entries` per lookup, and a third of the memory in `starts`.
-        let bits = (total / 2)
-            .max(1)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
+        let bits = bucket_bits(total);
         let shift = 64 - bits;
         // A counting sort straight into buckets touches `starts` and `entries`
         // at random, a cache miss per key (most of a 12-million-key build). So
@@ -390,54 +368,6 @@ impl Table {
         (part_start, keys, ids)
     }
 
-    /// The number of buckets.
-    pub(super) fn buckets(&self) -> usize {
-        self.starts.len() - 1
-    }
-
-    /// Calls `f` with the ids stored under each key of buckets `range` (with
-    /// two or more ids), ascending; keys that share a bucket and fingerprint
-    /// (rare) come as one. `sort` is working memory. In memory order: no
-    /// random access, unlike a look-up per key.
-    pub(super) fn groups(
-        &self,
-        range: std::ops::Range<usize>,
-        sort: &mut Vec<u64>,
-        ids: &mut Vec<u32>,
-        mut f: impl FnMut(&[u32]),
-    ) {
-        for b in range {
-            let entries = &self.entries[self.starts.get(b)..self.starts.get(b + 1)];
-            let Some(head) = entries.first() else {
-                continue;
-            };
-            if entries.len() < 2 {
-                continue;
-            }
-            ids.clear();
-            if entries.iter().all(|e| e.fingerprint == head.fingerprint) {
-                ids.extend(entries.iter().map(|e| e.id));
-                f(ids);
-                continue;
-            }
-            // Several keys: group by fingerprint, ids ascending within one.
-            sort.clear();
-            sort.extend(
-                entries
-                    .iter()
-                    .map(|e| (u64::from(e.fingerprint) << 32) | u64::from(e.id)),
-            );
-            sort.sort_unstable();
-            for run in sort.chunk_by(|a, b| a >> 32 == b >> 32) {
-                if run.len() > 1 {
-                    ids.clear();
-                    ids.extend(run.iter().map(|&e| e as u32));
-                    f(ids);
-                }
-            }
-        }
-    }
-
     /// Calls `f(id)` with each id stored under `key`, largest first.
     #[cfg(test)]
     pub(super) fn get(&self, key: u64, f: impl FnMut(u32)) {
@@ -449,6 +379,139 @@ impl Table {
     /// Bytes held, for memory reports.
     pub(super) fn heap_bytes(&self) -> usize {
         self.starts.heap_bytes() + self.entries.capacity() * size_of::<Entry>()
+    }
+}
+
+/// The bucket bits of a table of `total` entries: about two entries per
+/// bucket (one cache line of `starts` and one of `entries` per lookup, and a
+/// third of the memory in `starts`).
+fn bucket_bits(total: usize) -> u32 {
+    (total / 2)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros()
+        .max(1)
+}
+
+/// The ids stored under each key of all `runs`, as a [`Table`] of them would
+/// hold them, without building one: for each of `parts` slices of the keys
+/// (in parallel), `visit(&mut state, ids)` is called on a fresh `init()` with
+/// the ids (ascending) under each key with two or more; keys that would share
+/// a bucket and fingerprint (rare) come as one. The states come back in order.
+///
+/// A self-join reads each group once, so the table's arrays (the entries and
+/// bucket starts, fresh memory a page fault apiece) and a second, cache-cold
+/// pass over them are not needed: each partition of the keys is bucketed in
+/// a small buffer of its own and walked while it is in the cache.
+pub(super) fn groups<T: Send>(
+    runs: &[Run],
+    parts: usize,
+    init: impl Fn() -> T + Sync,
+    visit: impl Fn(&mut T, &[u32]) + Sync,
+) -> Vec<T> {
+    let total: usize = runs.iter().map(|r| r.keys.len()).sum();
+    let bits = bucket_bits(total);
+    let part_bits = bits.min(GROUP_PARTITION_BITS);
+    let (part_start, keys, ids) = Table::partition(runs, total, part_bits);
+    let (shift, per_part, count) = (64 - bits, 1usize << (bits - part_bits), 1usize << part_bits);
+    let parts = parts.max(1);
+    (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mut state = init();
+            let (mut fill, mut entries) = (Vec::new(), Vec::new());
+            let (mut sort, mut group) = (Vec::new(), Vec::new());
+            for q in p * count / parts..(p + 1) * count / parts {
+                let range = part_start[q]..part_start[q + 1];
+                entries.clear();
+                entries.resize(range.len(), Entry::default());
+                bucket_sort(
+                    &keys[range.clone()],
+                    &ids[range],
+                    shift,
+                    per_part,
+                    &mut fill,
+                    &mut entries,
+                );
+                for b in 0..per_part {
+                    let bucket = &entries[fill[b]..fill[b + 1]];
+                    bucket_groups(bucket, &mut sort, &mut group, |g| visit(&mut state, g));
+                }
+            }
+            state
+        })
+        .collect()
+}
+
+/// A counting sort of one partition's `keys` and `ids` into `entries` by
+/// their bucket (bits `shift..` of the key, of which the partition's own are
+/// ignored): bucket b ends up in `entries[fill[b]..fill[b + 1]]`, in the
+/// order it came.
+fn bucket_sort(
+    keys: &[u64],
+    ids: &[u32],
+    shift: u32,
+    per_part: usize,
+    fill: &mut Vec<usize>,
+    entries: &mut [Entry],
+) {
+    let local = |k: u64| ((k >> shift) as usize) & (per_part - 1);
+    fill.clear();
+    fill.resize(per_part + 1, 0);
+    for &k in keys {
+        fill[local(k) + 1] += 1;
+    }
+    for b in 1..=per_part {
+        fill[b] += fill[b - 1];
+    }
+    for (&k, &id) in keys.iter().zip(ids) {
+        let slot = &mut fill[local(k)];
+        entries[*slot] = Entry {
+            fingerprint: k as u32,
+            id,
+        };
+        *slot += 1;
+    }
+    // Each slot has moved to its bucket's end: shift them back to the starts.
+    fill.copy_within(..per_part, 1);
+    fill[0] = 0;
+}
+
+/// Calls `f` with the ids of each key in one bucket's `entries` (with two or
+/// more ids), ascending; keys that share the fingerprint come as one. `sort`
+/// and `ids` are working memory.
+fn bucket_groups(
+    entries: &[Entry],
+    sort: &mut Vec<u64>,
+    ids: &mut Vec<u32>,
+    mut f: impl FnMut(&[u32]),
+) {
+    let Some(head) = entries.first() else {
+        return;
+    };
+    if entries.len() < 2 {
+        return;
+    }
+    ids.clear();
+    if entries.iter().all(|e| e.fingerprint == head.fingerprint) {
+        ids.extend(entries.iter().map(|e| e.id));
+        f(ids);
+        return;
+    }
+    // Several keys: group by fingerprint, ids ascending within one.
+    sort.clear();
+    sort.extend(
+        entries
+            .iter()
+            .map(|e| (u64::from(e.fingerprint) << 32) | u64::from(e.id)),
+    );
+    sort.sort_unstable();
+    for run in sort.chunk_by(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            ids.clear();
+            ids.extend(run.iter().map(|&e| e as u32));
+            f(ids);
+        }
     }
 }
 
@@ -472,6 +535,31 @@ mod tests {
             hash(&wide),
             "a unit's width does not change its hash"
         );
+    }
+
+    #[test]
+    fn groups_are_the_ids_of_each_shared_key() {
+        // String i has keys 0..20 and the keys 100 + i, 200 + i / 2: the first
+        // twenty are shared by all, the 200s by pairs, the 100s by none.
+        let mut runs = vec![Run::default(), Run::default(), Run::default()];
+        for id in 0..30u32 {
+            let run = &mut runs[id as usize / 10];
+            run.keys.extend((0..20u64).map(|h| key(h, 3)));
+            run.keys.push(key(100 + u64::from(id), 3));
+            run.keys.push(key(200 + u64::from(id / 2), 3));
+            run.close(id);
+        }
+        for parts in [1, 3, 8] {
+            let found = groups(&runs, parts, Vec::new, |out: &mut Vec<Vec<u32>>, g| {
+                out.push(g.to_vec());
+            });
+            let mut all: Vec<Vec<u32>> = found.into_iter().flatten().collect();
+            all.sort();
+            let mut want: Vec<Vec<u32>> = (0..20).map(|_| (0..30).collect()).collect();
+            want.extend((0..15).map(|i| vec![2 * i, 2 * i + 1]));
+            want.sort();
+            assert_eq!(all, want, "parts = {parts}");
+        }
     }
 
     #[test]
