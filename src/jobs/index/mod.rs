@@ -18,8 +18,8 @@
 //!   raising the bound until k are found (or scanning, once filters no longer
 //!   pay).
 //!
-//! - `shared`: a self-join's pairs from deletion neighbourhoods, by walking
-//!   their table instead of probing it.
+//! - `shared`: a self-join's pairs from deletion neighbourhoods, by grouping
+//!   their keys instead of probing a table of them.
 //!
 //! The join ([`crate::jobs::join`]) uses the filters directly.
 

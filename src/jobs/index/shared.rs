@@ -1,14 +1,15 @@
 //! A self-join's candidates from deletion neighbourhoods: the pairs of
-//! strings stored under one variant, found by walking the table instead of
-//! probing it.
+//! strings stored under one variant, found by grouping the variants instead
+//! of probing a table of them.
 //!
 //! A search looks each variant of its query up, a cache miss apiece, and at
 //! k = 3 a word of ten letters has 176 variants. In a self-join each string
-//! would probe the very variants it is stored under, so instead the table of
-//! every variant is read once, bucket after bucket in memory order, and any
-//! two strings under one key make a candidate pair (the join form of FastSS,
-//! Bocek, Hunt and Stiller 2007). A pair sharing several variants comes once
-//! per variant; the join drops the repeats row by row.
+//! would probe the very variants it is stored under, so instead every
+//! variant's key is sorted with the others, partition by partition in the
+//! cache ([`super::table::groups`]), and any two strings under one key make a
+//! candidate pair (the join form of FastSS, Bocek, Hunt and Stiller 2007). A
+//! pair sharing several variants comes once per variant; the join drops the
+//! repeats row by row.
 //!
 //! Strings are of three kinds here: short ones (1..=`split` units; the join
 //! pairs them with each other in vector lanes), those in range (up to `dn`
@@ -19,16 +20,17 @@
 //! segment index's. A short string, too, is stored only under the variants
 //! that a string in range can have.
 //!
-//! The table is walked once, into the groups of strings under one key that
-//! have a string in range; the table is then dropped, and counting the
-//! pairs per row and making them read the groups in memory order (two walks
-//! of the table, with a sort of each bucket of several keys, cost more).
+//! The groups of strings under one key that have a string in range are kept
+//! flat, and counting the pairs per row and making them read those in
+//! memory order (a table of the variants, walked twice, cost more: its
+//! arrays were fresh memory, and each walk sorted every bucket of several
+//! keys).
 //!
-//! Cost: one table entry per variant to build (as for a search's table), one
-//! walk, then one step per pair produced. Memory: the table while it is
-//! walked, the groups (at most one id per entry), and the pairs of the rows
-//! asked for at a time, which the caller bounds with [`SharedVariants::pairs`]'s
-//! row range (the walk then skips, without a step, pairs outside it).
+//! Cost: one key per variant, partitioned and bucketed once, then one step
+//! per pair produced. Memory: the keys while they are grouped, the groups
+//! (at most one id per key), and the pairs of the rows asked for at a time,
+//! which the caller bounds with [`SharedVariants::pairs`]'s row range (the
+//! walk then skips, without a step, pairs outside it).
 
 use super::{deletions, table};
 use crate::text::arena::Arena;
