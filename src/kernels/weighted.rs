@@ -156,7 +156,11 @@ pub(crate) fn with_stop(
     } else {
         divided([insert, delete, substitute], k, g)
     };
-    if g == 1 && w == [1, 1, 2] && k == usize::MAX && a.len() <= 64 && b.len() <= 64 {
+    // (The weights are compared one by one: compared as an array, LLVM stored
+    // them as two words and loaded them as one vector, which cannot be
+    // forwarded from the stores and waited for them to complete.)
+    let indel = insert == 1 && delete == 1 && substitute == 2;
+    if indel && k == usize::MAX && a.len() <= 64 && b.len() <= 64 {
         // The InDel distance of two short strings with no bound, the most
         // common weighted call: the one-word LCS kernel straight away. The
         // general path's length-difference bound, affix stripping and u128

@@ -29,9 +29,13 @@
 //! narrow loads that set the bits, so each one waited).
 //!
 //! Cost: n + N - 1 steps for a text of n units, each about 12 instructions
-//! and a latency of about 5 cycles (the carry: shift across lanes, two
-//! additions, the carry's logic), against about 5N instructions per column for
-//! the scalar blocks: the wavefront is used from [`MIN_BLOCKS`] blocks on. Memory: the
+//! and a latency of about 6 cycles (the carry: shift across lanes, one
+//! addition, the carry's logic, a shift), against about 5N instructions per
+//! column for the scalar blocks: the wavefront is used from [`MIN_BLOCKS`]
+//! blocks on. On Intel cores, which run 512-bit operations on two ports, the
+//! dozen vector operations take about as long as the chain: a skew that moved
+//! most carries inside 128-bit quarters of the register (one cycle instead of
+//! three) shortened the chain but added blends and lost. Memory: the
 //! per-thread table (16.5 KiB).
 
 use crate::kernels::masks::table::{LATIN1_ROWS_MAX, ROW_PADDING, with_latin1_rows};
@@ -172,7 +176,10 @@ impl State {
             let carry_in = _mm512_alignr_epi64::<7>(self.carry, _mm512_setzero_si512());
             let v = self.v;
             let u = _mm512_and_si512(v, eq);
-            let sum = _mm512_add_epi64(_mm512_add_epi64(v, carry_in), u);
+            // V + U does not wait for the carry, which then costs one addition
+            // on the chain from step to step; left to LLVM, some steps added
+            // the carry first and had two additions on it.
+            let sum = _mm512_add_epi64(early(_mm512_add_epi64(v, u)), carry_in);
             // U is a subset of V, so the top bit carries out exactly when it
             // is set in U, or set in V and cleared in the sum: U | (V & !sum)
             // (ternary-logic table 0xF4 for A | (B & !C)).
@@ -182,6 +189,19 @@ impl State {
             self.v = _mm512_ternarylogic_epi64::<0xF4>(sum, v, eq);
         }
     }
+}
+
+/// `x`, computed (as far as LLVM knows) by an instruction it cannot see into,
+/// so that it does not reassociate a sum through it. An empty `asm!` emits no
+/// instruction (the operand is named in a comment only).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn early(mut x: __m512i) -> __m512i {
+    // SAFETY: an empty template: no instruction, no memory, no flags.
+    unsafe {
+        std::arch::asm!("/* {0} */", inout(zmm_reg) x, options(pure, nomem, nostack, preserves_flags));
+    }
+    x
 }
 
 #[cfg(test)]

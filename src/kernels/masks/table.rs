@@ -146,9 +146,14 @@ pub(crate) fn with_latin1_rows<R>(pattern: &[u8], f: impl FnOnce(&[u64]) -> R) -
     let fill = |rows: &mut [u64]| {
         assert!(rows.len() >= 256 * blocks);
         for (b, block) in pattern.chunks(64).enumerate() {
-            for (i, &c) in block.iter().enumerate() {
+            // The bit moves up by an addition: a shift by a variable count is
+            // two or three micro-operations on Intel cores, and the fill is a
+            // fifth of a W3 pair's time.
+            let mut bit = 1u64;
+            for &c in block {
                 // SAFETY: c · blocks + b < 256 · blocks <= rows.len() (asserted above).
-                unsafe { *rows.get_unchecked_mut(usize::from(c) * blocks + b) |= 1 << i };
+                unsafe { *rows.get_unchecked_mut(usize::from(c) * blocks + b) |= bit };
+                bit = bit.wrapping_add(bit);
             }
         }
     };
