@@ -815,10 +815,15 @@ fn short_editops(a: Units<'_>, b: Units<'_>, graphemes: bool) -> PyResult<Editop
     })
 }
 
-/// Opcodes of a short pair, built from the buffered operations.
+/// Opcodes of a short pair, merged into blocks as the walk puts them.
 fn short_opcodes(a: Units<'_>, b: Units<'_>, graphemes: bool) -> PyResult<Opcodes> {
-    with_short(a, b, graphemes, |ops, lengths| {
-        Ok(new_opcodes(ops, lengths, graphemes))
+    let pooled = crate::jobs::alignment::opcodes_pooled(a, b, graphemes);
+    let (ops, (src_len, dest_len)) = errors::finish(pooled, None)?;
+    Ok(Opcodes {
+        ops,
+        src_len,
+        dest_len,
+        graphemes,
     })
 }
 

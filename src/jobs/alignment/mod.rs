@@ -5,6 +5,9 @@
 //! [`crate::kernels::hyyro2003_traceback`]) produce the operations; this module
 //! stores them compactly (12 bytes each), converts between edit operations and
 //! opcodes (difflib's blocks), inverts them and applies them.
+//!
+//! - `blocks`: opcodes merged from the operations while a short pair's walk
+//!   runs, for results that outlive the call (Python's `Opcodes`).
 
 use crate::error::Error;
 use crate::kernels::dispatch::code_points;
@@ -15,6 +18,11 @@ use crate::runtime::pooled::Pooled;
 use crate::runtime::stop::{Asker, Stop};
 use crate::text::graphemes::with_cluster_ids;
 use crate::text::units::Units;
+
+mod blocks;
+
+#[cfg_attr(not(feature = "python"), allow(unused_imports))]
+pub(crate) use blocks::opcodes_pooled;
 
 /// One edit operation: `kind` applied at `src` in the source, taking `dest` of
 /// the destination (rapidfuzz's `Editop`).
@@ -135,6 +143,21 @@ fn check_lengths(a: Units<'_>, b: Units<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// `f` of the units of `a` and `b`: their code points, or their grapheme
+/// clusters' ids.
+fn on_units<R>(
+    a: Units<'_>,
+    b: Units<'_>,
+    grapheme_segmentation: bool,
+    f: impl FnOnce(Units<'_>, Units<'_>) -> R,
+) -> R {
+    if grapheme_segmentation {
+        with_cluster_ids(a, b, f)
+    } else {
+        f(a, b)
+    }
+}
+
 /// The alignment into `sink`, in code points or grapheme clusters; the units'
 /// counts; `None` if `stop` was raised.
 pub(crate) fn align_into<S: Sink>(
@@ -144,15 +167,10 @@ pub(crate) fn align_into<S: Sink>(
     sink: &mut S,
     stop: Stop<'_>,
 ) -> Option<(usize, usize)> {
-    let run = |a: Units<'_>, b: Units<'_>, sink: &mut S| {
+    on_units(a, b, grapheme_segmentation, |a, b| {
         let distance = |x: Units<'_>, y: Units<'_>, k| code_points(x, y, k, stop);
         hirschberg::align(a, b, distance, sink, stop).map(|_| (a.len(), b.len()))
-    };
-    if grapheme_segmentation {
-        with_cluster_ids(a, b, |x, y| run(x, y, sink))
-    } else {
-        run(a, b, sink)
-    }
+    })
 }
 
 /// The edit operations turning `a` into `b`: as many as their Levenshtein
