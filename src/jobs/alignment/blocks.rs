@@ -6,10 +6,8 @@
 //! call (perf). Here each operation is merged into the block being grown as it
 //! comes, and the blocks are copied once, into the pooled result.
 
-use super::{EditKind, EditOp, Opcode, after, check_lengths, on_units};
+use super::{EditKind, EditOp, Opcode, after, align_units, check_lengths, on_units};
 use crate::error::Error;
-use crate::kernels::dispatch::code_points;
-use crate::kernels::hirschberg;
 use crate::kernels::traceback::Sink;
 use crate::runtime::pooled::Pooled;
 use crate::runtime::stop::Stop;
@@ -150,22 +148,23 @@ pub(crate) fn opcodes_pooled(
 ) -> Result<(Pooled<Opcode>, (usize, usize)), Error> {
     check_lengths(a, b)?;
     let build = |slots: &mut Vec<Opcode>| {
-        let blocks = on_units(a, b, grapheme_segmentation, |x, y| {
-            let lengths = (x.len(), y.len());
-            let mut sink = Blocks::new(slots, (lengths.0 as u32, lengths.1 as u32));
-            let distance = |x: Units<'_>, y: Units<'_>, k| code_points(x, y, k, Stop::Never);
-            hirschberg::align(x, y, distance, &mut sink, Stop::Never)?;
+        let merged = on_units(a, b, grapheme_segmentation, |x, y| {
+            let mut sink = Blocks::new(slots, (x.len() as u32, y.len() as u32));
+            let lengths = align_units(x, y, &mut sink, Stop::Never)?;
             Some((Pooled::from(sink.finish()?), lengths))
         });
-        let made = blocks.or_else(|| {
-            let editops = super::editops(a, b, grapheme_segmentation).ok()?;
-            let lengths = (editops.src_len, editops.dest_len);
-            Some((Pooled::from(&editops.to_opcodes().ops[..]), lengths))
-        });
+        let made = match merged {
+            Some(made) => made,
+            None => {
+                let editops = super::editops(a, b, grapheme_segmentation)?;
+                let blocks = Pooled::from(&editops.to_opcodes().ops[..]);
+                (blocks, (editops.src_len, editops.dest_len))
+            }
+        };
         if slots.len() > KEPT_SLOTS {
             *slots = Vec::new();
         }
-        made.ok_or(Error::Cancelled)
+        Ok(made)
     };
     SLOTS.with(|cell| match cell.try_borrow_mut() {
         Ok(mut slots) => build(&mut slots),
@@ -210,8 +209,7 @@ mod tests {
         let (a, b) = (Units::U8(&a), Units::U8(&b));
         let mut slots = Vec::new();
         let mut sink = Blocks::new(&mut slots, (a.len() as u32, b.len() as u32));
-        let distance = |x: Units<'_>, y: Units<'_>, k| code_points(x, y, k, Stop::Never);
-        hirschberg::align(a, b, distance, &mut sink, Stop::Never).unwrap();
+        align_units(a, b, &mut sink, Stop::Never).unwrap();
         assert!(sink.finish().is_none(), "the pieces came out of order");
         assert_eq!(got(a, b, false), want(a, b, false));
     }

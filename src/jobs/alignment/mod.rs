@@ -168,9 +168,20 @@ pub(crate) fn align_into<S: Sink>(
     stop: Stop<'_>,
 ) -> Option<(usize, usize)> {
     on_units(a, b, grapheme_segmentation, |a, b| {
-        let distance = |x: Units<'_>, y: Units<'_>, k| code_points(x, y, k, stop);
-        hirschberg::align(a, b, distance, sink, stop).map(|_| (a.len(), b.len()))
+        align_units(a, b, sink, stop)
     })
+}
+
+/// The alignment of units (code points or cluster ids) into `sink`; their
+/// counts; `None` if `stop` was raised.
+fn align_units<S: Sink>(
+    a: Units<'_>,
+    b: Units<'_>,
+    sink: &mut S,
+    stop: Stop<'_>,
+) -> Option<(usize, usize)> {
+    let distance = |x: Units<'_>, y: Units<'_>, k| code_points(x, y, k, stop);
+    hirschberg::align(a, b, distance, sink, stop).map(|_| (a.len(), b.len()))
 }
 
 /// The edit operations turning `a` into `b`: as many as their Levenshtein
